@@ -1,0 +1,67 @@
+import type { Platform } from '../io/types.js';
+
+/** One CI job, already in Zadig's words (or an unknown vendor word, kept as given). */
+export interface JobRecord {
+  name: string;
+  displayName: string;
+  type: string;
+  status: string;
+  startTime: number;
+  endTime: number;
+  error: string;
+  /** A failure the CI allows (GitLab allow_failure): shown failed, rolled up as passed. */
+  allowFailure?: boolean;
+}
+
+export interface StageRecord {
+  name: string;
+  jobs: JobRecord[];
+}
+
+export interface RepoRecord {
+  source: string;
+  owner: string;
+  namespace: string;
+  name: string;
+  branch: string;
+  tag: string;
+  sha: string;
+  commitUrl: string;
+  commitMessage: string;
+  authorName: string;
+  prs: number[] | null;
+}
+
+/** Where the workflow status comes from, strongest first. */
+export type StatusSource = 'input' | 'needs' | 'run' | 'jobs' | 'none';
+
+/** What a CI adapter reads: everything the payload needs, in neutral form. */
+export interface PipelineContext {
+  platform: Platform;
+  /** The CI server's address (X-Zadig-Instance). */
+  instance: string;
+  taskId: number;
+  projectName: string;
+  projectDisplayName: string;
+  workflowName: string;
+  workflowDisplayName: string;
+  detailUrl: string;
+  remark: string;
+  creator: { login: string; id: string; email: string };
+  createTime: number;
+  startTime: number;
+  /** The branch or tag the run is for (what `branches` globs match). */
+  ref: string;
+  repo: RepoRecord;
+  stages: StageRecord[];
+  status: string;
+  statusSource: StatusSource;
+  /** Vendor status words that are not known, each named once in a warning. */
+  unknownStatuses: string[];
+}
+
+export interface AdapterIO {
+  warning(line: string): void;
+  info(line: string): void;
+  debug(line: string): void;
+}

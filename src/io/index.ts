@@ -1,0 +1,16 @@
+import { Redactor } from '../redact.js';
+import { ConsoleIO } from './console.js';
+import { GitHubIO } from './github.js';
+import type { Platform, PlatformIO, Write } from './types.js';
+
+export function detectPlatform(env: Readonly<Record<string, string | undefined>>): Platform {
+  if (env.GITHUB_ACTIONS === 'true') return 'github';
+  if (env.GITLAB_CI === 'true') return 'gitlab';
+  return 'local';
+}
+
+export function createIO(env: Readonly<Record<string, string | undefined>>, write: Write): PlatformIO {
+  const redactor = new Redactor();
+  const platform = detectPlatform(env);
+  return platform === 'github' ? new GitHubIO(env, redactor, write) : new ConsoleIO(platform, env, redactor, write);
+}

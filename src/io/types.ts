@@ -1,0 +1,22 @@
+import type { Redactor } from '../redact.js';
+
+export type Platform = 'github' | 'gitlab' | 'local';
+
+/** All platform I/O: what the program prints, masks and outputs. Everything printed is redacted. */
+export interface PlatformIO {
+  readonly platform: Platform;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly redactor: Redactor;
+  /** The env variable (GitHub) or variable/flag name (elsewhere) a user sets for an input. */
+  inputVariable(input: string): string;
+  info(line: string): void;
+  warning(line: string): void;
+  error(line: string): void;
+  debug(line: string): void;
+  /** Tells the platform to hide these values in its own log (GitHub only). */
+  mask(values: readonly string[]): void;
+  setOutput(name: string, value: string): void;
+  appendSummary(markdown: string): void;
+}
+
+export type Write = (text: string) => void;

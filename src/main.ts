@@ -1,0 +1,174 @@
+// The flow, top to bottom: inputs → context → payload → rules → targets → http → report.
+import { HELP, parseArgs } from './cli.js';
+import { mergeLayers, rawSecrets, validate, type Settings } from './config/load.js';
+import { INPUT_NAMES } from './config/schema.js';
+import { readGitHubContext } from './context/github.js';
+import { readGitLabEnvContext } from './context/gitlab.js';
+import { readLocalContext } from './context/local.js';
+import type { PipelineContext } from './context/types.js';
+import { buildRequests, send, type Delivery, type TargetResult } from './deliver.js';
+import type { HttpRequest } from './http.js';
+import type { PlatformIO } from './io/types.js';
+import { buildPayload } from './payload.js';
+import { displayUrl } from './redact.js';
+import { logLine, summaryMarkdown, writeOutputs } from './report.js';
+import { decide } from './rules.js';
+import { DRIVERS } from './targets/index.js';
+import { VERSION } from './version.js';
+
+export interface RunOptions {
+  argv?: readonly string[];
+  cwd?: string;
+  now?: () => number;
+}
+
+function readInputs(io: PlatformIO): Record<string, string> {
+  const inputs: Record<string, string> = {};
+  for (const name of INPUT_NAMES) {
+    const value = io.env[io.inputVariable(name)];
+    if (value !== undefined && value.trim() !== '') inputs[name] = value;
+  }
+  return inputs;
+}
+
+function maskSecrets(io: PlatformIO, raw: unknown): void {
+  const { urls, values } = rawSecrets(raw);
+  const forms = [...urls.flatMap((url) => io.redactor.addUrl(url)), ...values.flatMap((v) => io.redactor.add(v))];
+  io.mask(forms);
+}
+
+async function readContext(io: PlatformIO, settings: Settings, cwd: string): Promise<PipelineContext> {
+  const policy = { retries: settings.retries, timeoutMs: settings.timeoutSeconds * 1000 };
+  if (io.platform === 'github') {
+    return readGitHubContext(io.env, { token: settings.githubToken, needs: settings.needs, policy, io });
+  }
+  if (io.platform === 'gitlab') return readGitLabEnvContext(io.env);
+  return readLocalContext(cwd, io.env);
+}
+
+function printRequest(io: PlatformIO, request: HttpRequest): void {
+  io.info(`  ${request.method} ${displayUrl(request.url)}`);
+  for (const [name, value] of Object.entries(request.headers)) io.info(`  ${name}: ${value}`);
+  if (request.body !== undefined) io.info(`  body (${Buffer.byteLength(request.body)} bytes): ${request.body}`);
+}
+
+export async function run(io: PlatformIO, options: RunOptions = {}): Promise<number> {
+  try {
+    return await runFlow(io, options);
+  } catch (error) {
+    io.error(`unexpected failure: ${(error as Error).message}`);
+    io.debug((error as Error).stack ?? '');
+    return 1;
+  }
+}
+
+async function runFlow(io: PlatformIO, options: RunOptions): Promise<number> {
+  const args = parseArgs(options.argv ?? []);
+  if (args.help) {
+    io.info(HELP);
+    return 0;
+  }
+  if (args.version) {
+    io.info(VERSION);
+    return 0;
+  }
+
+  // Inputs: mask every credential before anything can be printed.
+  const { raw, errors } = mergeLayers({ env: io.env, inputs: readInputs(io), flags: args.flags });
+  maskSecrets(io, raw);
+  const earlier = [...args.errors, ...errors];
+  const loaded = validate(raw, io.env, earlier.length === 0);
+  const problems = [...earlier, ...(loaded.ok ? [] : loaded.errors)];
+  if (!loaded.ok || problems.length > 0) {
+    io.error(`The configuration has ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was sent:`);
+    for (const problem of problems) io.error(`  ${problem}`);
+    return 1;
+  }
+  const { settings } = loaded;
+  const unsupported = settings.targets.filter((t) => !DRIVERS[t.type]);
+  if (unsupported.length) {
+    for (const t of unsupported) io.error(`targets[${t.index}].type: ${t.type} is not supported by this version`);
+    return 1;
+  }
+
+  // Context → payload.
+  const context = await readContext(io, settings, options.cwd ?? process.cwd());
+  const status = settings.status ?? context.status;
+  for (const word of context.unknownStatuses) {
+    io.warning(`Unknown status "${word}" from the CI: read as running.`);
+  }
+  if (!settings.status && context.statusSource === 'none') {
+    io.warning(
+      io.platform === 'github'
+        ? 'Cannot tell the workflow status (no readable jobs, no needs): reporting "created". Grant "permissions: actions: read", pass needs: ${{ toJSON(needs) }}, or set status: ${{ job.status }}.'
+        : 'Cannot tell the workflow status: reporting "created". Set the status input (NOTIFY_STATUS or --status).',
+    );
+  }
+  const payload = buildPayload(context, status, settings.members);
+  io.info(`Workflow ${payload.workflow.workflow_display_name} #${payload.workflow.task_id}: ${status}`);
+
+  // Rules → deliveries.
+  const now = (options.now ?? Date.now)();
+  const results: TargetResult[] = [];
+  const deliveries: Delivery[] = [];
+  for (const target of settings.targets) {
+    const decision = decide(target, status, context.ref);
+    if (decision.send) {
+      deliveries.push({ target, driver: DRIVERS[target.type]!, events: decision.events });
+    } else {
+      results.push({
+        name: target.name,
+        type: target.type,
+        ok: false,
+        skipped: true,
+        error: decision.reason,
+        attempts: 0,
+        ms: 0,
+        events: [],
+      });
+    }
+  }
+
+  const sent = await Promise.all(
+    deliveries.map(async (delivery): Promise<TargetResult> => {
+      const requests = buildRequests(delivery, payload, context.instance, now);
+      if (settings.dryRun) {
+        const { target } = delivery;
+        return {
+          name: target.name,
+          type: target.type,
+          ok: true,
+          skipped: false,
+          error: null,
+          attempts: 0,
+          ms: 0,
+          events: delivery.events,
+          requests,
+        } as TargetResult & { requests: HttpRequest[] };
+      }
+      return send(delivery, requests, settings);
+    }),
+  );
+  results.push(...sent);
+  results.sort(
+    (a, b) =>
+      settings.targets.findIndex((t) => t.name === a.name) - settings.targets.findIndex((t) => t.name === b.name),
+  );
+
+  // Report.
+  for (const result of results) {
+    const line = logLine(result, settings.dryRun);
+    if (!result.ok && !result.skipped) {
+      if (settings.failOnError) io.error(line);
+      else io.warning(line);
+    } else {
+      io.info(line);
+    }
+    const requests = (result as TargetResult & { requests?: HttpRequest[] }).requests;
+    if (settings.dryRun && requests) requests.forEach((request) => printRequest(io, request));
+  }
+  writeOutputs(io, status, payload, results);
+  io.appendSummary(summaryMarkdown(status, results, settings.dryRun));
+  const failed = results.some((r) => !r.ok && !r.skipped);
+  return failed && settings.failOnError ? 1 : 0;
+}

@@ -1,0 +1,28 @@
+// Generic webhook: Zadig's payload and headers (SPEC §6), HMAC-signed when a secret is set.
+import { hmacSha256Hex, uuidV5Url } from '../crypto.js';
+import { judgeHttp } from '../http.js';
+import { USER_AGENT } from '../version.js';
+import { mergeHeaders, type TargetDriver } from './types.js';
+
+export const webhook: TargetDriver = {
+  build({ target, payload, eventUuid, instance }) {
+    const body = JSON.stringify(payload);
+    const zadig: Record<string, string> = {
+      'X-Zadig-Event': 'workflow',
+      'X-Zadig-Event-UUID': eventUuid,
+      'X-Zadig-Webhook-UUID': uuidV5Url(target.webhook),
+      'X-Zadig-Instance': instance,
+    };
+    if (target.secret) {
+      zadig['X-Zadig-Token'] = target.secret;
+      zadig['X-Zadig-Signature-256'] = `sha256=${hmacSha256Hex(target.secret, body)}`;
+    }
+    const headers = mergeHeaders(
+      { 'Content-Type': 'application/json', 'User-Agent': USER_AGENT },
+      target.headers,
+      zadig,
+    );
+    return [{ method: target.method, url: target.webhook, headers, body }];
+  },
+  check: judgeHttp,
+};
