@@ -214,23 +214,24 @@ export function rawSecrets(raw: unknown): { urls: string[]; values: string[] } {
   return { urls, values };
 }
 
-function checkTarget(target: TargetInput, path: string, errors: string[]): void {
+/** Checks that depend on the type; `prefix` is `targets[2].`, or empty for the single target. */
+function checkTarget(target: TargetInput, prefix: string, errors: string[]): void {
   for (const [field, types] of Object.entries(FIELD_TYPES)) {
     if (target[field as keyof TargetInput] !== undefined && !types.includes(target.type)) {
-      errors.push(`${path}.${field}: not used by ${target.type} targets (only ${types.join(', ')})`);
+      errors.push(`${prefix}${field}: not used by ${target.type} targets (only ${types.join(', ')})`);
     }
   }
   for (const field of REQUIRED[target.type]) {
     const value = target[field];
     if (value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) {
-      errors.push(`${path}.${field}: required for ${target.type} targets`);
+      errors.push(`${prefix}${field}: required for ${target.type} targets`);
     }
   }
   if (target.webhook && !/^https?:\/\/[^/\s]+/i.test(target.webhook)) {
-    errors.push(`${path}.webhook: expected an http:// or https:// address`);
+    errors.push(`${prefix}webhook: expected an http:// or https:// address`);
   }
   if (target.smtp && !/^smtps?:\/\/[^/\s]+/i.test(target.smtp)) {
-    errors.push(`${path}.smtp: expected smtp://user:pass@host:port or smtps://…`);
+    errors.push(`${prefix}smtp: expected smtp://user:pass@host:port or smtps://…`);
   }
 }
 
@@ -255,7 +256,6 @@ function resolveTargets(input: SettingsInput, errors: string[], expectTargets: b
 
   const names = new Map<string, string>();
   return entries.map(({ target, path }, index) => {
-    checkTarget(target, path === 'type' ? '(single target)' : path, errors);
     const name = target.name ?? `${target.type}#${index}`;
     const earlier = names.get(name);
     if (earlier) errors.push(`${path}.name: "${name}" is already the name of ${earlier}`);
@@ -306,25 +306,34 @@ export function mergeLayers(sources: Sources): { raw: Record<string, unknown>; e
   return { raw, errors };
 }
 
+/** The targets as written, each with the prefix its error paths take. */
+function rawTargets(raw: Record<string, unknown>): { item: unknown; prefix: string }[] {
+  const entries: { item: unknown; prefix: string }[] = [];
+  if (raw.type !== undefined || raw.webhook !== undefined) {
+    const single = Object.fromEntries(
+      ['type', 'webhook', 'secret'].filter((k) => raw[k] !== undefined).map((k) => [k, raw[k]]),
+    );
+    entries.push({ item: single, prefix: '' });
+  }
+  if (Array.isArray(raw.targets)) raw.targets.forEach((item, i) => entries.push({ item, prefix: `targets[${i}].` }));
+  return entries;
+}
+
 /**
- * Validates merged settings. `expectTargets` false (when an earlier step already failed, e.g. the
- * targets YAML did not parse) keeps a misleading "no target" error out of the list.
+ * Validates merged settings, reporting every problem at once. `expectTargets` false (when an
+ * earlier step already failed, e.g. the targets YAML did not parse) keeps a misleading "no
+ * target" error out of the list.
  */
 export function validate(raw: Record<string, unknown>, env: Sources['env'], expectTargets = true): LoadResult {
   const parsed = settingsSchema.safeParse(raw);
-  if (!parsed.success) {
-    const errors = formatIssues(parsed.error.issues);
-    // The type-specific checks of the targets that did parse, so that every problem shows at once.
-    if (Array.isArray(raw.targets)) {
-      raw.targets.forEach((item, i) => {
-        const target = targetSchema.safeParse(item);
-        if (target.success) checkTarget(target.data, `targets[${i}]`, errors);
-      });
-    }
-    return { ok: false, errors };
+  const errors = parsed.success ? [] : formatIssues(parsed.error.issues);
+  // Type-specific checks of every target that parses on its own, even when something else failed.
+  for (const { item, prefix } of rawTargets(raw)) {
+    const target = targetSchema.safeParse(item);
+    if (target.success) checkTarget(target.data, prefix, errors);
   }
+  if (!parsed.success) return { ok: false, errors };
   const input = parsed.data;
-  const errors: string[] = [];
   const targets = resolveTargets(input, errors, expectTargets);
   if (errors.length > 0) return { ok: false, errors };
   return {

@@ -1,0 +1,143 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { PipelineContext } from '../src/context/types.js';
+import { buildPayload } from '../src/payload.js';
+
+const reference = JSON.parse(readFileSync(new URL('./fixtures/zadig-workflow-webhook.json', import.meta.url), 'utf8'));
+delete reference._source;
+
+/** The shape of a JSON value: its keys (in order) and the types of its leaves, recursively. */
+function shape(value: unknown): unknown {
+  if (Array.isArray(value)) return value.length ? [shape(value[0])] : [];
+  if (value === null) return 'null';
+  if (typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shape(v)]));
+  return typeof value;
+}
+
+const T = (iso: string) => Date.parse(iso) / 1000;
+
+function context(overrides: Partial<PipelineContext> = {}): PipelineContext {
+  return {
+    platform: 'github',
+    instance: 'https://github.com',
+    taskId: 47,
+    projectName: 'shop',
+    projectDisplayName: 'acme/shop',
+    workflowName: 'CI',
+    workflowDisplayName: 'CI',
+    detailUrl: 'https://github.com/acme/shop/actions/runs/1',
+    remark: 'Fix checkout',
+    creator: { login: 'ann', id: '9', email: 'event@example.com' },
+    createTime: T('2026-11-20T08:00:00Z'),
+    startTime: 0,
+    ref: 'main',
+    repo: {
+      source: 'github',
+      owner: 'acme',
+      namespace: 'acme',
+      name: 'shop',
+      branch: 'main',
+      tag: '',
+      sha: '6dcb09b5',
+      commitUrl: 'https://github.com/acme/shop/commit/6dcb09b5',
+      commitMessage: 'Fix checkout\n\nbody',
+      authorName: 'Ann Lee',
+      prs: null,
+    },
+    stages: [
+      {
+        name: 'build',
+        jobs: [
+          {
+            name: 'build',
+            displayName: 'build',
+            type: 'github-actions',
+            status: 'passed',
+            startTime: T('2026-11-20T08:00:10Z'),
+            endTime: T('2026-11-20T08:02:00Z'),
+            error: '',
+          },
+        ],
+      },
+      {
+        name: 'test',
+        jobs: [
+          {
+            name: 'test (a)',
+            displayName: 'test (a)',
+            type: 'github-actions',
+            status: 'failed',
+            startTime: T('2026-11-20T08:02:10Z'),
+            endTime: T('2026-11-20T08:03:00Z'),
+            error: 'step "Run tests" failed',
+          },
+          {
+            name: 'test (b)',
+            displayName: 'test (b)',
+            type: 'github-actions',
+            status: 'failed',
+            startTime: T('2026-11-20T08:02:05Z'),
+            endTime: T('2026-11-20T08:04:00Z'),
+            error: 'failed',
+            allowFailure: true,
+          },
+        ],
+      },
+    ],
+    status: 'failed',
+    statusSource: 'jobs',
+    unknownStatuses: [],
+    ...overrides,
+  };
+}
+
+describe('buildPayload', () => {
+  it("has exactly the shape of Zadig's workflow webhook, key for key", () => {
+    expect(shape(buildPayload(context(), 'passed', {}))).toEqual(shape(reference));
+  });
+
+  it('rolls stages up, keeps an allowed failure failed in its job but passed in the roll-up, and joins errors', () => {
+    const { workflow } = buildPayload(context(), 'failed', {});
+    expect(workflow.stages.map((s) => [s.name, s.status, s.start_time, s.end_time])).toEqual([
+      ['build', 'passed', T('2026-11-20T08:00:10Z'), T('2026-11-20T08:02:00Z')],
+      ['test', 'failed', T('2026-11-20T08:02:05Z'), T('2026-11-20T08:04:00Z')],
+    ]);
+    expect(workflow.stages[1]?.jobs.map((j) => j.status)).toEqual(['failed', 'failed']);
+    expect(workflow.stages[1]?.error).toBe('test (a): step "Run tests" failed\ntest (b): failed');
+    expect(workflow.error).toBe('test (a): step "Run tests" failed\ntest (b): failed');
+    expect(workflow.start_time).toBe(T('2026-11-20T08:00:10Z'));
+    expect(workflow.end_time).toBe(T('2026-11-20T08:04:00Z'));
+    expect(workflow.stages[0]?.jobs[0]?.spec.repositories[0]).toEqual({
+      source: 'github',
+      repo_owner: 'acme',
+      repo_namespace: 'acme',
+      repo_name: 'shop',
+      branch: 'main',
+      tag: '',
+      commit_id: '6dcb09b5',
+      commit_url: 'https://github.com/acme/shop/commit/6dcb09b5',
+      commit_message: 'Fix checkout\n\nbody',
+      author_name: 'Ann Lee',
+      prs: null,
+    });
+  });
+
+  it('treats a stage whose only failure is allowed as passed', () => {
+    const ctx = context();
+    ctx.stages[1]!.jobs = [ctx.stages[1]!.jobs[1]!];
+    expect(buildPayload(ctx, 'passed', {}).workflow.stages[1]?.status).toBe('passed');
+  });
+
+  it('fills creator email and phone from members, members first', () => {
+    const { workflow } = buildPayload(context(), 'passed', {
+      ann: { email: 'ann@corp.example', mobile: '13800000000' },
+    });
+    expect([workflow.task_creator_email, workflow.task_creator_phone]).toEqual(['ann@corp.example', '13800000000']);
+    const plain = buildPayload(context(), 'passed', {}).workflow;
+    expect([plain.task_creator_email, plain.task_creator_phone]).toEqual(['event@example.com', '']);
+  });
+
+  it('leaves end_time 0 while the workflow is not finished', () => {
+    expect(buildPayload(context(), 'running', {}).workflow.end_time).toBe(0);
+  });
+});
