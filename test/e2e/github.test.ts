@@ -1,0 +1,408 @@
+import { createHmac } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startGitHubApi } from '../helpers/github-api.js';
+import { githubJob, githubRun, type JobSpec } from '../helpers/github-jobs.js';
+import { example } from '../helpers/examples.js';
+import { startReceiver, type Receiver } from '../helpers/receiver.js';
+import { githubEnv, runDist, type RunResult } from '../helpers/run-dist.js';
+
+const SECRET = 'zadig-token-5ecret-9f8e';
+const GH_TOKEN = 'ghs_e2eT0kenValue123456';
+
+const servers: Receiver[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+async function receiver(...args: Parameters<typeof startReceiver>): Promise<Receiver> {
+  const server = await startReceiver(...args);
+  servers.push(server);
+  return server;
+}
+
+async function api(jobs: JobSpec[], options: { forbidden?: boolean } = {}): Promise<Receiver> {
+  const server = await startGitHubApi({
+    run: githubRun(),
+    jobs: [
+      ...jobs.map((j) => githubJob(j)),
+      githubJob({ name: 'notify', status: 'in_progress', runnerName: 'GitHub Actions 1000' }),
+    ],
+    token: GH_TOKEN,
+    ...options,
+  });
+  servers.push(server);
+  return server;
+}
+
+/** Every line a user could see: stdout, stderr, outputs and the summary. */
+function everything(result: RunResult): string {
+  return [result.stdout, result.stderr, JSON.stringify(result.outputs), result.summary].join('\n');
+}
+
+function hookUrl(server: Receiver): string {
+  return `${server.url}/hooks/zadig/t0kenInPath99887766`;
+}
+
+async function notify(env: Record<string, string | undefined>, options: { argv?: string[] } = {}): Promise<RunResult> {
+  return runDist({ env: githubEnv(env), event: example('push'), ...options });
+}
+
+describe('the action on GitHub, end to end', () => {
+  it.each([
+    ['created', [{ name: 'build', status: 'queued' as const }]],
+    ['passed', [{ name: 'build' }, { name: 'test (ubuntu, 20)' }]],
+    ['failed', [{ name: 'build' }, { name: 'test (ubuntu, 20)', conclusion: 'failure', failedStep: 'Run npm test' }]],
+    ['timeout', [{ name: 'build' }, { name: 'test (ubuntu, 20)', conclusion: 'timed_out' }]],
+    ['cancelled', [{ name: 'build' }, { name: 'test (ubuntu, 20)', conclusion: 'cancelled' }]],
+  ])('delivers the Zadig payload for a %s run, signed', async (status, jobs) => {
+    const github = await api(jobs);
+    const hook = await receiver();
+    const result = await notify({
+      GITHUB_API_URL: github.url,
+      'INPUT_GITHUB-TOKEN': GH_TOKEN,
+      INPUT_TYPE: 'webhook',
+      INPUT_WEBHOOK: hookUrl(hook),
+      INPUT_SECRET: SECRET,
+    });
+    expect(result.code).toBe(0);
+    expect(hook.requests).toHaveLength(1);
+    const request = hook.requests[0]!;
+    expect(request.method).toBe('POST');
+    expect(request.url).toBe('/hooks/zadig/t0kenInPath99887766');
+    // The receiver checks the signature as a Zadig consumer would.
+    const expected = `sha256=${createHmac('sha256', SECRET).update(request.body).digest('hex')}`;
+    expect(request.headers['x-zadig-signature-256']).toBe(expected);
+    expect(request.headers['x-zadig-token']).toBe(SECRET);
+    expect(request.headers['x-zadig-event']).toBe('workflow');
+    expect(request.headers['x-zadig-instance']).toBe('https://github.com');
+    expect(request.headers['content-type']).toBe('application/json');
+    expect(request.headers['user-agent']).toBe('workflow-notify/1.0.0');
+    expect(request.headers['x-zadig-event-uuid']).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+    const payload = JSON.parse(request.body);
+    expect(payload.object_kind).toBe('workflow');
+    expect(payload.workflow.status).toBe(status);
+    expect(payload.workflow.task_id).toBe(47);
+    expect(payload.workflow.project_display_name).toBe('acme/shop');
+    expect(payload.workflow.detail_url).toBe('https://github.com/acme/shop/actions/runs/8123456789');
+    expect(payload.workflow.task_creator).toBe('Codertocat');
+    expect(payload.workflow.stages.map((s: { name: string }) => s.name)).toEqual(
+      jobs.length === 1 ? ['build'] : ['build', 'test'],
+    );
+    expect(result.outputs.status).toBe(status);
+    expect(result.outputs.events).toBe(status);
+    expect(result.stdout).toMatch(new RegExp(`^✓ webhook "webhook#0" delivered in \\d+ ms$`, 'm'));
+  });
+
+  it('names the failed job and step in the error', async () => {
+    const github = await api([{ name: 'test (ubuntu, 20)', conclusion: 'failure', failedStep: 'Run npm test' }]);
+    const hook = await receiver();
+    await notify({
+      GITHUB_API_URL: github.url,
+      'INPUT_GITHUB-TOKEN': GH_TOKEN,
+      INPUT_TYPE: 'webhook',
+      INPUT_WEBHOOK: hookUrl(hook),
+    });
+    const payload = JSON.parse(hook.requests[0]!.body);
+    expect(payload.workflow.error).toBe('test (ubuntu, 20): step "Run npm test" failed');
+    expect(payload.workflow.stages[0].jobs[0].display_name).toBe('test (ubuntu, 20)');
+  });
+
+  it('gives the same X-Zadig-Webhook-UUID for the same address on every run', async () => {
+    const hook = await receiver();
+    const env = { INPUT_TYPE: 'webhook', INPUT_WEBHOOK: hookUrl(hook), INPUT_STATUS: 'success' };
+    await notify(env);
+    await notify(env);
+    const [a, b] = hook.requests.map((r) => r.headers['x-zadig-webhook-uuid']);
+    expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(a).toBe(b);
+    expect(hook.requests[0]!.headers['x-zadig-event-uuid']).not.toBe(hook.requests[1]!.headers['x-zadig-event-uuid']);
+  });
+
+  it('sends only for the chosen events and reports the others skipped', async () => {
+    const hook = await receiver();
+    const result = await notify({
+      INPUT_STATUS: 'success',
+      INPUT_TARGETS: [
+        '- {type: webhook, name: failures, events: failed, webhook: "' + hookUrl(hook) + '/f"}',
+        '- {type: webhook, name: everything, events: always, webhook: "' + hookUrl(hook) + '/a"}',
+        '- {type: webhook, name: main-only, branches: "release/*", webhook: "' + hookUrl(hook) + '/m"}',
+      ].join('\n'),
+    });
+    expect(result.code).toBe(0);
+    expect(hook.requests.map((r) => r.url)).toEqual(['/hooks/zadig/t0kenInPath99887766/a']);
+    expect(result.stdout).toContain('- webhook "failures" skipped: event passed not in events failed');
+    expect(result.stdout).toContain('- webhook "main-only" skipped: ref "main" does not match branches release/*');
+    expect(result.outputs).toMatchObject({ sent: '1', failed: '0', skipped: '2', events: 'passed' });
+    expect(JSON.parse(result.outputs.results!)).toEqual([
+      {
+        name: 'failures',
+        type: 'webhook',
+        ok: false,
+        skipped: true,
+        error: 'event passed not in events failed',
+        attempts: 0,
+        ms: 0,
+      },
+      {
+        name: 'everything',
+        type: 'webhook',
+        ok: true,
+        skipped: false,
+        error: null,
+        attempts: 1,
+        ms: expect.any(Number),
+      },
+      {
+        name: 'main-only',
+        type: 'webhook',
+        ok: false,
+        skipped: true,
+        error: 'ref "main" does not match branches release/*',
+        attempts: 0,
+        ms: 0,
+      },
+    ]);
+  });
+
+  it('takes the status and stages from needs when the API is forbidden, with a warning naming the permission', async () => {
+    const github = await api([{ name: 'build' }], { forbidden: true });
+    const hook = await receiver();
+    const result = await notify({
+      GITHUB_API_URL: github.url,
+      'INPUT_GITHUB-TOKEN': GH_TOKEN,
+      INPUT_TYPE: 'webhook',
+      INPUT_WEBHOOK: hookUrl(hook),
+      INPUT_NEEDS: JSON.stringify({
+        build: { result: 'success', outputs: {} },
+        test: { result: 'failure', outputs: {} },
+      }),
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(
+      /^::warning::Cannot read this run's jobs \(HTTP 403 Forbidden: .*add "permissions: actions: read" to the workflow or job/m,
+    );
+    const payload = JSON.parse(hook.requests[0]!.body);
+    expect(payload.workflow.status).toBe('failed');
+    expect(payload.workflow.stages.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual([
+      'build:passed',
+      'test:failed',
+    ]);
+  });
+
+  it('writes every output and a summary table', async () => {
+    const hook = await receiver();
+    const result = await notify({ INPUT_TYPE: 'webhook', INPUT_WEBHOOK: hookUrl(hook), INPUT_STATUS: 'failure' });
+    expect(Object.keys(result.outputs).sort()).toEqual([
+      'events',
+      'failed',
+      'payload',
+      'results',
+      'sent',
+      'skipped',
+      'status',
+    ]);
+    expect(JSON.parse(result.outputs.payload!)).toEqual(JSON.parse(hook.requests[0]!.body));
+    expect(result.summary).toMatch(
+      /^### workflow-notify: failed\n\n\| Target \| Type \| Event \| Result \| Time \|\n\| --- \| --- \| --- \| --- \| --- \|\n\| webhook#0 \| webhook \| failed \| ✓ delivered \| \d+ ms \|\n$/,
+    );
+  });
+
+  it('retries a 503 and delivers once', async () => {
+    const hook = await receiver([{ status: 503, body: 'busy' }, { status: 200 }]);
+    const result = await notify({ INPUT_TYPE: 'webhook', INPUT_WEBHOOK: hookUrl(hook), INPUT_STATUS: 'success' });
+    expect(result.code).toBe(0);
+    expect(hook.requests).toHaveLength(2);
+    expect(hook.requests[0]!.headers['x-zadig-event-uuid']).toBe(hook.requests[1]!.headers['x-zadig-event-uuid']);
+    expect(hook.requests[0]!.body).toBe(hook.requests[1]!.body);
+    expect(JSON.parse(result.outputs.results!)[0]).toMatchObject({ ok: true, attempts: 2 });
+  });
+
+  it('does not retry a 4xx and says what the receiver answered', async () => {
+    const hook = await receiver([{ status: 404, body: 'no such hook' }]);
+    const result = await notify({ INPUT_TYPE: 'webhook', INPUT_WEBHOOK: hookUrl(hook), INPUT_STATUS: 'success' });
+    expect(result.code).toBe(0);
+    expect(hook.requests).toHaveLength(1);
+    expect(result.stdout).toContain('::warning::✗ webhook "webhook#0" failed: HTTP 404 Not Found: no such hook');
+  });
+
+  it('times out a receiver that never answers: a warning and exit 0, or exit 1 with fail-on-error', async () => {
+    const hook = await receiver([{ hang: true }]);
+    const env = {
+      INPUT_TYPE: 'webhook',
+      INPUT_WEBHOOK: hookUrl(hook),
+      INPUT_STATUS: 'success',
+      'INPUT_TIMEOUT-SECONDS': '0.5',
+      INPUT_RETRIES: '1',
+    };
+    const warned = await notify(env);
+    expect(warned.code).toBe(0);
+    expect(warned.stdout).toContain(
+      '::warning::✗ webhook "webhook#0" failed: no answer within 0.5 s (after 2 attempts)',
+    );
+    expect(warned.outputs).toMatchObject({ sent: '0', failed: '1' });
+    const failed = await notify({ ...env, 'INPUT_FAIL-ON-ERROR': 'true' });
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toContain('::error::✗ webhook "webhook#0" failed: no answer within 0.5 s (after 2 attempts)');
+    expect(hook.requests).toHaveLength(4);
+  });
+
+  it('prints every request redacted in a dry run and sends nothing', async () => {
+    const hook = await receiver();
+    const result = await notify({
+      INPUT_TYPE: 'webhook',
+      INPUT_WEBHOOK: hookUrl(hook),
+      INPUT_SECRET: SECRET,
+      INPUT_STATUS: 'success',
+      'INPUT_DRY-RUN': 'true',
+    });
+    expect(result.code).toBe(0);
+    expect(hook.requests).toHaveLength(0);
+    expect(result.stdout).toContain('○ webhook "webhook#0" dry run: nothing sent');
+    expect(result.stdout).toContain(`  POST ${hook.url}/hooks/zadig/***`);
+    expect(result.stdout).toContain('  X-Zadig-Token: ***');
+    expect(result.stdout).toMatch(/^ {2}body \(\d+ bytes\): \{"object_kind":"workflow"/m);
+  });
+
+  it.each([
+    [
+      { INPUT_TYPE: 'webhok', INPUT_WEBHOOK: 'https://h.example.com/x' },
+      'type: expected one of feishu, feishu-app, dingtalk, wecom, teams, slack, discord, email, webhook; did you mean "webhook"?',
+    ],
+    [{ INPUT_TYPE: 'webhook' }, 'webhook: required for webhook targets'],
+    [{ INPUT_WEBHOOK: 'https://h.example.com/x' }, 'type: required when webhook is set'],
+    [{ INPUT_TYPE: 'webhook', INPUT_WEBHOOK: 'h.example.com/x' }, 'webhook: expected an http:// or https:// address'],
+    [
+      { INPUT_TYPE: 'webhook', INPUT_WEBHOOK: 'https://h.example.com/x', INPUT_EVENTS: 'passed;finished' },
+      'events[1]: unknown event "finished": expected one of created, passed, failed, timeout, cancelled, wait_for_approval, changed, always',
+    ],
+    [
+      { INPUT_TYPE: 'webhook', INPUT_WEBHOOK: 'https://h.example.com/x', INPUT_STATUS: 'green' },
+      'status: unknown status "green"',
+    ],
+    [
+      { INPUT_TYPE: 'webhook', INPUT_WEBHOOK: 'https://h.example.com/x', INPUT_NEEDS: '{build' },
+      'needs: not valid JSON',
+    ],
+    [
+      { INPUT_TYPE: 'webhook', INPUT_WEBHOOK: 'https://h.example.com/x', INPUT_LANGUAGE: 'de' },
+      'language: expected one of en, zh-CN',
+    ],
+    [
+      { INPUT_TYPE: 'webhook', INPUT_WEBHOOK: 'https://h.example.com/x', INPUT_MEMBERS: 'ann: {emial: a@x.com}' },
+      'members.ann.emial: unknown key; did you mean "email"?',
+    ],
+    [
+      { INPUT_TYPE: 'webhook', INPUT_WEBHOOK: 'https://h.example.com/x', 'INPUT_TIMEOUT-SECONDS': 'soon' },
+      'timeout-seconds: expected a number of seconds',
+    ],
+    [
+      { INPUT_TYPE: 'webhook', INPUT_WEBHOOK: 'https://h.example.com/x', INPUT_RETRIES: '-1' },
+      'retries: expected a whole number from 0 to 10',
+    ],
+    [
+      { INPUT_TYPE: 'webhook', INPUT_WEBHOOK: 'https://h.example.com/x', 'INPUT_FAIL-ON-ERROR': 'sure' },
+      'fail-on-error: expected true or false',
+    ],
+    [
+      { INPUT_TYPE: 'webhook', INPUT_WEBHOOK: 'https://h.example.com/x', 'INPUT_DRY-RUN': 'y' },
+      'dry-run: expected true or false',
+    ],
+    [
+      { INPUT_TYPE: 'webhook', INPUT_WEBHOOK: 'https://h.example.com/x', INPUT_CONFIG: 'missing.yml' },
+      'config: cannot read missing.yml (ENOENT)',
+    ],
+    [
+      { INPUT_TARGETS: '- type: webhook\n  webhook: ${NOT_SET_ANYWHERE}' },
+      'targets[0].webhook: ${NOT_SET_ANYWHERE} is not set in the environment',
+    ],
+    [
+      { INPUT_TARGETS: '- {type: webhook, webhook: "https://h.example.com/x", method: DELETE}' },
+      'targets[0].method: expected one of POST, PUT, PATCH',
+    ],
+    [
+      { INPUT_TARGETS: '- {type: webhook, webhook: "https://h.example.com/x", keyword: Workflow}' },
+      'targets[0].keyword: not used by webhook targets (only dingtalk, feishu)',
+    ],
+    [{ INPUT_TARGETS: 'type: webhook' }, 'targets: expected a list of targets'],
+    [{}, 'no target: set type and webhook, or a targets list'],
+  ])('rejects a bad config %j with exit 1, sending nothing', async (env, message) => {
+    const hook = await receiver();
+    const result = await notify(env);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^::error::The configuration has \d+ problems?; nothing was sent:$/m);
+    expect(result.stdout).toContain(`::error::  ${message}`);
+    expect(hook.requests).toHaveLength(0);
+    expect(result.outputs).toEqual({});
+  });
+
+  it('prints no secret anywhere: not the webhook token, the signing secret nor the GitHub token', async () => {
+    const github = await api([{ name: 'build', conclusion: 'failure' }]);
+    const good = await receiver([{ status: 500, body: `echo ${SECRET} t0kenInPath99887766` }, { status: 200 }]);
+    const bad = await receiver([
+      { status: 400, body: `bad request for /hooks/zadig/t0kenInPath99887766?key=${SECRET}` },
+    ]);
+    const runs = [
+      await notify({
+        GITHUB_API_URL: github.url,
+        'INPUT_GITHUB-TOKEN': GH_TOKEN,
+        RUNNER_DEBUG: '1',
+        INPUT_TARGETS: `- {type: webhook, name: good, webhook: "${hookUrl(good)}", secret: "${SECRET}"}\n- {type: webhook, name: bad, webhook: "${hookUrl(bad)}?key=${SECRET}"}`,
+      }),
+      await notify({
+        INPUT_TYPE: 'webhook',
+        INPUT_WEBHOOK: hookUrl(good),
+        INPUT_SECRET: SECRET,
+        INPUT_STATUS: 'success',
+        'INPUT_DRY-RUN': 'true',
+      }),
+      await notify({
+        INPUT_TYPE: 'webhook',
+        INPUT_WEBHOOK: `${hookUrl(good)}?x=${SECRET}`,
+        INPUT_STATUS: 'nope',
+        INPUT_SECRET: SECRET,
+      }),
+    ];
+    expect(runs.map((r) => r.code)).toEqual([0, 0, 1]);
+    for (const run of runs) {
+      // Everything but the add-mask commands, which hand the runner the values to hide.
+      const visible = everything(run)
+        .split('\n')
+        .filter((line) => !line.startsWith('::add-mask::'))
+        .join('\n');
+      for (const secret of [SECRET, 't0kenInPath99887766', GH_TOKEN]) expect(visible).not.toContain(secret);
+    }
+    expect(runs[0]!.stdout).toContain(`::add-mask::${SECRET}`);
+    expect(runs[0]!.stdout).toContain('::add-mask::t0kenInPath99887766');
+    expect(runs[0]!.stdout).toContain(`::add-mask::${GH_TOKEN}`);
+    expect(runs[0]!.stdout).toContain(
+      '::warning::✗ webhook "bad" failed: HTTP 400 Bad Request: bad request for /hooks/zadig/***?key=***',
+    );
+  });
+});
+
+describe('the command line', () => {
+  it('prints its version and help', async () => {
+    const version = await runDist({ argv: ['--version'] });
+    expect([version.code, version.stdout]).toEqual([0, '1.0.0\n']);
+    const help = await runDist({ argv: ['--help'] });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^workflow-notify 1\.0\.0\n/);
+    expect(help.stdout).toContain('  --dry-run         print every request, redacted, and send nothing');
+  });
+
+  it('takes flags over NOTIFY_* variables outside CI, and rejects an unknown flag with a suggestion', async () => {
+    const hook = await receiver();
+    const ok = await runDist({
+      env: { NOTIFY_TYPE: 'webhook', NOTIFY_WEBHOOK: `${hook.url}/env`, NOTIFY_STATUS: 'failed' },
+      argv: ['--webhook', `${hook.url}/flag`, '--status=passed'],
+    });
+    expect(ok.code).toBe(0);
+    expect(hook.requests.map((r) => r.url)).toEqual(['/flag']);
+    expect(JSON.parse(hook.requests[0]!.body).workflow.status).toBe('passed');
+    const bad = await runDist({ argv: ['--type', 'webhook', '--webhok', 'https://x.example.com'] });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('error:   --webhok: unknown flag; did you mean "--webhook"?');
+  });
+});
