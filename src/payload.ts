@@ -121,7 +121,12 @@ export function buildPayload(
     author_name: repo.authorName,
     prs: repo.prs,
   };
-  const stages = context.stages.map((stage) => buildStage(stage, repository));
+  // Without readable jobs the stages hold this job alone; the status the user gave is its status.
+  const known =
+    context.statusSource === 'none'
+      ? context.stages.map((stage) => ({ ...stage, jobs: stage.jobs.map((job) => ({ ...job, status })) }))
+      : context.stages;
+  const stages = known.map((stage) => buildStage(stage, repository));
   const member = members[context.creator.login];
   const ends = stages.map((stage) => stage.end_time);
   return {

@@ -137,6 +137,28 @@ describe('buildPayload', () => {
     expect([plain.task_creator_email, plain.task_creator_phone]).toEqual(['event@example.com', '']);
   });
 
+  it('gives the lone current job the reported status when no jobs could be read', () => {
+    const ctx = context({ statusSource: 'none' });
+    ctx.stages = [
+      {
+        name: 'notify',
+        jobs: [
+          {
+            name: 'notify',
+            displayName: 'notify',
+            type: 'github-actions',
+            status: 'running',
+            startTime: 0,
+            endTime: 0,
+            error: '',
+          },
+        ],
+      },
+    ];
+    const { workflow } = buildPayload(ctx, 'passed', {});
+    expect([workflow.stages[0]?.status, workflow.stages[0]?.jobs[0]?.status]).toEqual(['passed', 'passed']);
+  });
+
   it('leaves end_time 0 while the workflow is not finished', () => {
     expect(buildPayload(context(), 'running', {}).workflow.end_time).toBe(0);
   });
