@@ -25,8 +25,10 @@ createServer((req, res) => {
   req.on('end', () => {
     const body = Buffer.concat(chunks);
     console.log(`${req.method} ${req.url}`);
-    for (const [name, value] of Object.entries(req.headers)) if (name.startsWith('x-zadig')) console.log(`  ${name}: ${value}`);
-    if (secret) console.log(`  signature: ${signatureMatches(body, req.headers['x-zadig-signature-256']) ? 'valid' : 'INVALID'}`);
+    for (const [name, value] of Object.entries(req.headers))
+      if (name.startsWith('x-zadig')) console.log(`  ${name}: ${value}`);
+    if (secret)
+      console.log(`  signature: ${signatureMatches(body, req.headers['x-zadig-signature-256']) ? 'valid' : 'INVALID'}`);
     try {
       console.log(JSON.stringify(JSON.parse(body.toString('utf8')), null, 2));
     } catch {
