@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { createIO } from './io/index.js';
 import { run } from './main.js';
 

@@ -2,6 +2,7 @@
 import { HELP, parseArgs } from './cli.js';
 import { mergeLayers, rawSecrets, validate, type Settings } from './config/load.js';
 import { INPUT_NAMES } from './config/schema.js';
+import { didYouMean } from './config/suggest.js';
 import { readGitHubContext } from './context/github.js';
 import { readGitLabEnvContext } from './context/gitlab.js';
 import { readLocalContext } from './context/local.js';
@@ -29,6 +30,17 @@ function readInputs(io: PlatformIO): Record<string, string> {
     if (value !== undefined && value.trim() !== '') inputs[name] = value;
   }
   return inputs;
+}
+
+/** A NOTIFY_* variable that is no input is most likely a typo: say so (GitHub warns of its own). */
+function warnUnknownVariables(io: PlatformIO): void {
+  if (io.platform === 'github') return;
+  const known = new Set([...INPUT_NAMES.map((name) => io.inputVariable(name)), 'NOTIFY_DEBUG']);
+  for (const variable of Object.keys(io.env)) {
+    if (variable.startsWith('NOTIFY_') && !known.has(variable)) {
+      io.warning(`${variable} is not an input and is ignored${didYouMean(variable, [...known])}`);
+    }
+  }
 }
 
 function maskSecrets(io: PlatformIO, raw: unknown): void {
@@ -74,6 +86,7 @@ async function runFlow(io: PlatformIO, options: RunOptions): Promise<number> {
   }
 
   // Inputs: mask every credential before anything can be printed.
+  warnUnknownVariables(io);
   const { raw, errors } = mergeLayers({ env: io.env, inputs: readInputs(io), flags: args.flags });
   maskSecrets(io, raw);
   const earlier = [...args.errors, ...errors];

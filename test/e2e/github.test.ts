@@ -1,10 +1,11 @@
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startGitHubApi } from '../helpers/github-api.js';
 import { githubJob, githubRun, type JobSpec } from '../helpers/github-jobs.js';
 import { example } from '../helpers/examples.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
-import { githubEnv, runDist, type RunResult } from '../helpers/run-dist.js';
+import { DIST, githubEnv, runDist, type RunResult } from '../helpers/run-dist.js';
 
 const SECRET = 'zadig-token-5ecret-9f8e';
 const GH_TOKEN = 'ghs_e2eT0kenValue123456';
@@ -383,6 +384,10 @@ describe('the action on GitHub, end to end', () => {
 });
 
 describe('the command line', () => {
+  it('starts with a shebang, so that the package bin runs through npx', () => {
+    expect(readFileSync(DIST, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+  });
+
   it('prints its version and help', async () => {
     const version = await runDist({ argv: ['--version'] });
     expect([version.code, version.stdout]).toEqual([0, '1.0.0\n']);
@@ -401,6 +406,14 @@ describe('the command line', () => {
     expect(ok.code).toBe(0);
     expect(hook.requests.map((r) => r.url)).toEqual(['/flag']);
     expect(JSON.parse(hook.requests[0]!.body).workflow.status).toBe('passed');
+    const typo = await runDist({
+      env: { NOTIFY_TYPE: 'webhook', NOTIFY_WEBHOOK: `${hook.url}/env`, NOTIFY_STAUTS: 'failed' },
+      argv: ['--dry-run'],
+    });
+    expect(typo.code).toBe(0);
+    expect(typo.stdout).toContain(
+      'warning: NOTIFY_STAUTS is not an input and is ignored; did you mean "NOTIFY_STATUS"?',
+    );
     const bad = await runDist({ argv: ['--type', 'webhook', '--webhok', 'https://x.example.com'] });
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('error:   --webhok: unknown flag; did you mean "--webhook"?');
