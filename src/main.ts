@@ -1,4 +1,5 @@
-// The flow, top to bottom: inputs → context → payload → rules → targets → http → report.
+// The flow, top to bottom: inputs → context → payload → rules → message → targets → http → report.
+import { randomUUID } from 'node:crypto';
 import { HELP, parseArgs } from './cli.js';
 import { mergeLayers, rawSecrets, validate, type Settings } from './config/load.js';
 import { INPUT_NAMES } from './config/schema.js';
@@ -7,7 +8,8 @@ import { readGitHubContext } from './context/github.js';
 import { readGitLabEnvContext } from './context/gitlab.js';
 import { readLocalContext } from './context/local.js';
 import type { PipelineContext } from './context/types.js';
-import { buildRequests, send, type Delivery, type TargetResult } from './deliver.js';
+import { deliver, preview, type Delivery, type TargetResult, type TokenCache } from './deliver.js';
+import { buildMessage } from './message/index.js';
 import type { HttpRequest } from './http.js';
 import type { PlatformIO } from './io/types.js';
 import { buildPayload } from './payload.js';
@@ -98,11 +100,6 @@ async function runFlow(io: PlatformIO, options: RunOptions): Promise<number> {
     return 1;
   }
   const { settings } = loaded;
-  const unsupported = settings.targets.filter((t) => !DRIVERS[t.type]);
-  if (unsupported.length) {
-    for (const t of unsupported) io.error(`targets[${t.index}].type: ${t.type} is not supported by this version`);
-    return 1;
-  }
 
   // Context → payload.
   const context = await readContext(io, settings, options.cwd ?? process.cwd());
@@ -120,15 +117,13 @@ async function runFlow(io: PlatformIO, options: RunOptions): Promise<number> {
   const payload = buildPayload(context, status, settings.members);
   io.info(`Workflow ${payload.workflow.workflow_display_name} #${payload.workflow.task_id}: ${status}`);
 
-  // Rules → deliveries.
+  // Rules → messages → deliveries, all targets at once.
   const now = (options.now ?? Date.now)();
   const results: TargetResult[] = [];
   const deliveries: Delivery[] = [];
   for (const target of settings.targets) {
     const decision = decide(target, status, context.ref);
-    if (decision.send) {
-      deliveries.push({ target, driver: DRIVERS[target.type]!, events: decision.events });
-    } else {
+    if (!decision.send) {
       results.push({
         name: target.name,
         type: target.type,
@@ -139,34 +134,48 @@ async function runFlow(io: PlatformIO, options: RunOptions): Promise<number> {
         ms: 0,
         events: [],
       });
+      continue;
     }
+    const message = buildMessage(payload, target, settings.members, Math.floor(now / 1000));
+    const input = {
+      target,
+      payload,
+      message,
+      eventUuid: randomUUID(),
+      now,
+      instance: context.instance,
+      members: settings.members,
+    };
+    deliveries.push({ target, driver: DRIVERS[target.type], events: decision.events, input });
   }
 
+  const hooks = {
+    secret: (value: string) => io.mask(io.redactor.add(value)),
+    warning: (line: string) => io.warning(line),
+  };
+  const tokens: TokenCache = new Map();
+  const previews = new Map<string, ReturnType<typeof preview>>();
   const sent = await Promise.all(
     deliveries.map(async (delivery): Promise<TargetResult> => {
-      const requests = buildRequests(delivery, payload, context.instance, now);
-      if (settings.dryRun) {
-        const { target } = delivery;
-        return {
-          name: target.name,
-          type: target.type,
-          ok: true,
-          skipped: false,
-          error: null,
-          attempts: 0,
-          ms: 0,
-          events: delivery.events,
-          requests,
-        } as TargetResult & { requests: HttpRequest[] };
-      }
-      return send(delivery, requests, settings);
+      if (!settings.dryRun) return deliver(delivery, settings, tokens, hooks);
+      const shown = preview(delivery);
+      previews.set(delivery.target.name, shown);
+      const { target } = delivery;
+      return {
+        name: target.name,
+        type: target.type,
+        ok: true,
+        skipped: false,
+        error: null,
+        attempts: 0,
+        ms: 0,
+        events: delivery.events,
+      };
     }),
   );
   results.push(...sent);
-  results.sort(
-    (a, b) =>
-      settings.targets.findIndex((t) => t.name === a.name) - settings.targets.findIndex((t) => t.name === b.name),
-  );
+  const order = new Map(settings.targets.map((t, i) => [t.name, i]));
+  results.sort((a, b) => (order.get(a.name) ?? 0) - (order.get(b.name) ?? 0));
 
   // Report.
   for (const result of results) {
@@ -177,8 +186,12 @@ async function runFlow(io: PlatformIO, options: RunOptions): Promise<number> {
     } else {
       io.info(line);
     }
-    const requests = (result as TargetResult & { requests?: HttpRequest[] }).requests;
-    if (settings.dryRun && requests) requests.forEach((request) => printRequest(io, request));
+    const shown = previews.get(result.name);
+    if (shown) {
+      shown.warnings.forEach((w) => io.warning(`${result.type} "${result.name}": ${w}`));
+      shown.requests.forEach((request) => printRequest(io, request));
+      shown.lines.forEach((l) => io.info(`  ${l}`));
+    }
   }
   writeOutputs(io, status, payload, results);
   io.appendSummary(summaryMarkdown(status, results, settings.dryRun));

@@ -3,10 +3,13 @@
 
 const MIN_SECRET_LENGTH = 4;
 
-/** A path segment or query value that reads like a credential rather than a route name. */
+/** A path segment that reads like a credential (random letters and digits) rather than a route name. */
 function looksSecret(part: string): boolean {
-  return part.length >= 16 || (part.length >= 6 && /\d/.test(part) && /[a-z]/i.test(part));
+  return (part.length >= 6 && /\d/.test(part)) || (part.length >= 20 && /[A-Z]/.test(part) && /[a-z]/.test(part));
 }
+
+/** Query keys whose values are never credentials, shown as they are. */
+const PLAIN_QUERY_KEYS = new Set(['wait', 'thread_id', 'receive_id_type', 'timestamp', 'api-version']);
 
 export class Redactor {
   private readonly secrets = new Set<string>();
@@ -31,7 +34,9 @@ export class Redactor {
     for (const segment of url.pathname.split('/')) {
       if (looksSecret(segment)) forms.push(...this.add(decodeSafe(segment)), ...this.add(segment));
     }
-    for (const [, value] of url.searchParams) forms.push(...this.add(value));
+    for (const [key, value] of url.searchParams) {
+      if (!PLAIN_QUERY_KEYS.has(key) && value.length >= 8) forms.push(...this.add(value));
+    }
     return forms;
   }
 
@@ -73,7 +78,11 @@ export function displayUrl(address: string): string {
     .split('/')
     .map((segment) => (looksSecret(segment) ? '***' : segment))
     .join('/');
-  const query = [...url.searchParams.keys()].map((key) => `${encodeURIComponent(key)}=***`).join('&');
+  const query = [...url.searchParams]
+    .map(
+      ([key, value]) => `${encodeURIComponent(key)}=${PLAIN_QUERY_KEYS.has(key) ? encodeURIComponent(value) : '***'}`,
+    )
+    .join('&');
   const auth = url.username || url.password ? '***@' : '';
   return `${url.protocol}//${auth}${url.host}${path}${query ? `?${query}` : ''}`;
 }

@@ -2,9 +2,10 @@
 import { hmacSha256Hex, uuidV5Url } from '../crypto.js';
 import { judgeHttp } from '../http.js';
 import { USER_AGENT } from '../version.js';
-import { mergeHeaders, type TargetDriver } from './types.js';
+import { mergeHeaders, type HttpDriver } from './types.js';
 
-export const webhook: TargetDriver = {
+export const webhook: HttpDriver = {
+  kind: 'http',
   build({ target, payload, eventUuid, instance }) {
     const body = JSON.stringify(payload);
     const zadig: Record<string, string> = {
@@ -22,7 +23,7 @@ export const webhook: TargetDriver = {
       target.headers,
       zadig,
     );
-    return [{ method: target.method, url: target.webhook, headers, body }];
+    return { requests: [{ method: target.method, url: target.webhook, headers, body }], warnings: [] };
   },
   check: judgeHttp,
 };

@@ -1,0 +1,173 @@
+// The neutral message, built once per target from the payload; each target renders it in its
+// own dialect. Values here are plain text: renderers escape them.
+import type { Target } from '../config/load.js';
+import type { Member } from '../config/schema.js';
+import type { ZadigPayload } from '../payload.js';
+import { texts, type Texts } from './i18n.js';
+import { resolveMentions, type Mentions, type VendorField } from './mentions.js';
+import { codePoints, truncateTo } from './truncate.js';
+
+export type Tone = 'success' | 'failure' | 'warning' | 'info';
+
+export interface Fact {
+  label: string;
+  value: string;
+}
+
+export interface StatusLine {
+  name: string;
+  icon: string;
+  statusText: string;
+  jobs: { name: string; icon: string; statusText: string }[];
+}
+
+export interface Message {
+  texts: Texts;
+  status: string;
+  statusText: string;
+  tone: Tone;
+  /** `{icon} Workflow {name} #{id} {status}`; plain text. */
+  title: string;
+  facts: Fact[];
+  stages: StatusLine[];
+  commit: { branch: string; sha: string; shortSha: string; url: string; message: string } | undefined;
+  error: string;
+  url: string;
+  mentions: Mentions;
+  /** The word the bot's keyword security needs (DingTalk, Feishu); renderers ensure it. */
+  keyword: string | undefined;
+}
+
+/** Pipeline values are capped before rendering, so that no one value crowds out the rest. */
+const CAP = { title: 200, fact: 500, commit: 500, error: 2000, jobs: 40 };
+
+/** SPEC §6: 👍 passed/created, ❌ failed, ⚠️ otherwise. */
+export function statusIcon(status: string): string {
+  if (status === 'passed' || status === 'created') return '👍';
+  if (status === 'failed' || status === 'reject') return '❌';
+  return '⚠️';
+}
+
+export function statusTone(status: string): Tone {
+  if (status === 'passed') return 'success';
+  if (status === 'failed' || status === 'reject' || status === 'timeout') return 'failure';
+  if (status === 'cancelled' || status === 'wait_for_approval') return 'warning';
+  return 'info';
+}
+
+function lineIcon(status: string): string {
+  const icons: Record<string, string> = {
+    passed: '✅',
+    failed: '❌',
+    reject: '❌',
+    timeout: '⏱️',
+    cancelled: '⛔',
+    skipped: '⏭️',
+    wait_for_approval: '⏸️',
+  };
+  return icons[status] ?? '⏳';
+}
+
+function cap(text: string, max: number, t: Texts): string {
+  return truncateTo(text, max, t.truncated, codePoints);
+}
+
+export function formatDuration(seconds: number, t: Texts): string {
+  const s = Math.max(0, Math.round(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const parts = [h ? `${h}${t.units.h}` : '', h || m ? `${m}${t.units.m}` : '', `${s % 60}${t.units.s}`];
+  return parts.join('').trim();
+}
+
+/** `2026-11-20 08:00:02 UTC` in the runner's time zone (TZ), with its offset when not UTC. */
+export function formatTime(unixSeconds: number): string {
+  if (!unixSeconds) return '';
+  const date = new Date(unixSeconds * 1000);
+  const offset = -date.getTimezoneOffset();
+  const local = new Date(date.getTime() + offset * 60_000).toISOString().slice(0, 19).replace('T', ' ');
+  if (offset === 0) return `${local} UTC`;
+  const sign = offset > 0 ? '+' : '-';
+  const abs = Math.abs(offset);
+  return `${local} ${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+const VENDOR_FIELDS: Record<string, VendorField> = {
+  feishu: 'feishu',
+  'feishu-app': 'feishu',
+  dingtalk: 'dingtalk',
+  wecom: 'wecom',
+  slack: 'slack',
+  discord: 'discord',
+  teams: 'teams',
+};
+
+export function buildMessage(
+  payload: ZadigPayload,
+  target: Target,
+  members: Readonly<Record<string, Member>>,
+  nowSeconds: number,
+): Message {
+  const w = payload.workflow;
+  const t = texts(target.language);
+  const statusText = t.status[w.status] ?? w.status;
+  const title = cap(
+    `${statusIcon(w.status)} ${t.workflow} ${w.workflow_display_name} #${w.task_id} ${statusText}`,
+    CAP.title,
+    t,
+  );
+  const end = w.end_time || nowSeconds;
+  const facts: Fact[] = [
+    { label: t.executor, value: cap(w.task_creator, CAP.fact, t) },
+    { label: t.project, value: cap(w.project_display_name, CAP.fact, t) },
+    { label: t.startTime, value: formatTime(w.start_time) },
+    { label: t.duration, value: w.start_time ? formatDuration(end - w.start_time, t) : '' },
+    { label: t.remark, value: cap(w.remark, CAP.fact, t) },
+  ].filter((fact) => fact.value !== '');
+
+  let jobBudget = CAP.jobs;
+  const stages = w.stages.map((stage) => {
+    const jobs =
+      stage.jobs.length === 1 && stage.jobs[0]?.display_name === stage.name
+        ? []
+        : stage.jobs.slice(0, Math.max(0, jobBudget)).map((job) => ({
+            name: cap(job.display_name || job.name, CAP.fact, t),
+            icon: lineIcon(job.status),
+            statusText: t.status[job.status] ?? job.status,
+          }));
+    jobBudget -= jobs.length;
+    return {
+      name: cap(stage.name, CAP.fact, t),
+      icon: lineIcon(stage.status),
+      statusText: t.status[stage.status] ?? stage.status,
+      jobs,
+    };
+  });
+
+  const repo = w.stages[0]?.jobs[0]?.spec.repositories[0];
+  const commit = repo?.commit_id
+    ? {
+        branch: repo.branch || repo.tag,
+        sha: repo.commit_id,
+        shortSha: repo.commit_id.slice(0, 7),
+        url: repo.commit_url,
+        message: cap(repo.commit_message.split(/\r?\n/, 1)[0] ?? '', CAP.commit, t),
+      }
+    : undefined;
+
+  const keyword = target.keyword ?? (target.type === 'dingtalk' || target.type === 'feishu' ? t.workflow : undefined);
+  return {
+    texts: t,
+    status: w.status,
+    statusText,
+    tone: statusTone(w.status),
+    title,
+    facts,
+    stages,
+    commit,
+    error: cap(w.error, CAP.error, t),
+    url: w.detail_url,
+    mentions: resolveMentions(target.at, VENDOR_FIELDS[target.type], members, w.task_creator),
+    keyword,
+  };
+}

@@ -1,0 +1,60 @@
+// The body lines of the default message, for any markdown-like dialect. Each target passes its
+// dialect: how to escape data, make bold text and links, and break lines.
+import type { Message } from './index.js';
+
+export interface Dialect {
+  escape(text: string): string;
+  bold(text: string): string;
+  link(text: string, url: string): string;
+  /** Written before each fact line (e.g. `- ` or a heading marker). */
+  bullet: string;
+}
+
+/** A URL made safe inside markdown link syntax. */
+export function safeUrl(url: string): string {
+  return /^https?:\/\//i.test(url) ? url.replace(/[()<>|\s"]/g, (ch) => encodeURIComponent(ch)) : '';
+}
+
+export const markdownDialect = (escape: (text: string) => string, bullet = '- '): Dialect => ({
+  escape,
+  bold: (text) => `**${text}**`,
+  link: (text, url) => (safeUrl(url) ? `[${text}](${safeUrl(url)})` : text),
+  bullet,
+});
+
+export function factLines(message: Message, d: Dialect): string[] {
+  return message.facts.map((fact) => `${d.bullet}${d.bold(d.escape(fact.label))}: ${d.escape(fact.value)}`);
+}
+
+export function stageLines(message: Message, d: Dialect): string[] {
+  const lines: string[] = [];
+  for (const stage of message.stages) {
+    lines.push(`${d.bullet}${stage.icon} ${d.bold(d.escape(stage.name))}: ${d.escape(stage.statusText)}`);
+    for (const job of stage.jobs) lines.push(`    ${job.icon} ${d.escape(job.name)}: ${d.escape(job.statusText)}`);
+  }
+  return lines;
+}
+
+export function commitLine(message: Message, d: Dialect): string | undefined {
+  const c = message.commit;
+  if (!c) return undefined;
+  const branch = c.branch ? `${d.escape(c.branch)} ` : '';
+  const sha = c.url ? d.link(c.shortSha, c.url) : c.shortSha;
+  return `${d.bullet}${d.bold(d.escape(message.texts.commit))}: ${branch}${sha} ${d.escape(c.message)}`.trimEnd();
+}
+
+export function errorLine(message: Message, d: Dialect): string | undefined {
+  return message.error ? `${d.bullet}${d.bold(d.escape(message.texts.error))}: ${d.escape(message.error)}` : undefined;
+}
+
+/** Facts, stages, commit and error, in Zadig's order. */
+export function bodyLines(message: Message, d: Dialect): string[] {
+  return [...factLines(message, d), ...stageLines(message, d), commitLine(message, d), errorLine(message, d)].filter(
+    (line): line is string => line !== undefined,
+  );
+}
+
+/** The bot's keyword, appended when the text does not hold it (keyword security). */
+export function ensureKeyword(text: string, keyword: string | undefined): string {
+  return keyword && !text.includes(keyword) ? `${text}\n\n${keyword}` : text;
+}

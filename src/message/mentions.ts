@@ -1,0 +1,57 @@
+// SPEC §9.3: `all`; `$creator` / `$<login>` → a member; digits (optional +) → a mobile; with `@`
+// → an email; anything else → the vendor's user id. A member's own vendor id wins.
+import type { Member } from '../config/schema.js';
+
+export type VendorField = 'feishu' | 'dingtalk' | 'wecom' | 'slack' | 'discord' | 'teams';
+
+export interface Mentions {
+  all: boolean;
+  mobiles: string[];
+  emails: string[];
+  ids: string[];
+  /** `at` entries that name no known member, or that the vendor cannot mention. */
+  unresolved: string[];
+}
+
+/** Vendors that mention by mobile number; elsewhere digits are a user id (Discord ids are numeric). */
+const MOBILE_VENDORS: ReadonlySet<VendorField> = new Set(['dingtalk', 'wecom']);
+
+function classify(value: string, into: Mentions, mobiles: boolean): void {
+  if (mobiles && /^\+?\d[\d-]{4,}$/.test(value)) into.mobiles.push(value);
+  else if (value.includes('@')) into.emails.push(value);
+  else into.ids.push(value);
+}
+
+export function resolveMentions(
+  at: readonly string[],
+  vendor: VendorField | undefined,
+  members: Readonly<Record<string, Member>>,
+  creator: string,
+): Mentions {
+  const mentions: Mentions = { all: false, mobiles: [], emails: [], ids: [], unresolved: [] };
+  for (const entry of at) {
+    if (entry.toLowerCase() === 'all') {
+      mentions.all = true;
+      continue;
+    }
+    if (!entry.startsWith('$')) {
+      classify(entry, mentions, vendor !== undefined && MOBILE_VENDORS.has(vendor));
+      continue;
+    }
+    const login = entry === '$creator' ? creator : entry.slice(1);
+    const member = members[login];
+    const own = vendor ? member?.[vendor] : undefined;
+    if (own) mentions.ids.push(own);
+    else if (member?.mobile) mentions.mobiles.push(member.mobile);
+    else if (member?.email) mentions.emails.push(member.email);
+    else mentions.unresolved.push(entry === '$creator' ? `$creator (${login || 'unknown'})` : entry);
+  }
+  const unique = (list: string[]) => [...new Set(list)];
+  return {
+    all: mentions.all,
+    mobiles: unique(mentions.mobiles),
+    emails: unique(mentions.emails),
+    ids: unique(mentions.ids),
+    unresolved: unique(mentions.unresolved),
+  };
+}

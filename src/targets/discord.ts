@@ -1,0 +1,82 @@
+// Discord webhook with ?wait=true (so the answer confirms the message): an embed coloured by
+// status, and allowed_mentions naming exactly the configured users (SPEC §9.19).
+import { judgeHttp } from '../http.js';
+import { escapeDiscord } from '../message/escape.js';
+import type { Tone } from '../message/index.js';
+import { commitLine, errorLine, markdownDialect, safeUrl, stageLines } from '../message/markdown.js';
+import { codePoints, truncateTo } from '../message/truncate.js';
+import { JSON_HEADERS, parseBody, type HttpDriver } from './types.js';
+
+export const DISCORD_LIMITS = {
+  content: 2000,
+  title: 256,
+  description: 4096,
+  fields: 25,
+  name: 256,
+  value: 1024,
+  total: 6000,
+};
+const COLOURS: Record<Tone, number> = { success: 0x2eb67d, failure: 0xe01e5a, warning: 0xecb22e, info: 0x1d9bd1 };
+
+export function waitUrl(webhook: string): string {
+  const url = new URL(webhook);
+  url.searchParams.set('wait', 'true');
+  return url.toString();
+}
+
+export const discord: HttpDriver = {
+  kind: 'http',
+  build({ target, message }) {
+    const d = markdownDialect(escapeDiscord);
+    const { mentions } = message;
+    const cut = (text: string, max: number) => truncateTo(text, max, message.texts.truncated, codePoints);
+    const warnings = [
+      ...mentions.unresolved.map((who) => `cannot mention ${who}: no such member with a discord id`),
+      ...[...mentions.emails, ...mentions.mobiles].map((who) => `cannot mention ${who}: Discord mentions by user id`),
+    ];
+    const title = cut(message.title, DISCORD_LIMITS.title);
+    const fields = message.facts.slice(0, DISCORD_LIMITS.fields).map((fact) => ({
+      name: cut(fact.label, DISCORD_LIMITS.name),
+      value: cut(escapeDiscord(fact.value), DISCORD_LIMITS.value),
+      inline: true,
+    }));
+    const used = codePoints(title) + fields.reduce((n, f) => n + codePoints(f.name) + codePoints(f.value), 0);
+    const details = [...stageLines(message, d), commitLine(message, d), errorLine(message, d)]
+      .filter(Boolean)
+      .join('\n');
+    const description = cut(details, Math.min(DISCORD_LIMITS.description, DISCORD_LIMITS.total - used));
+    const embed: Record<string, unknown> = { title, description, color: COLOURS[message.tone], fields };
+    if (safeUrl(message.url)) embed.url = message.url;
+    const tags = [...(mentions.all ? ['@everyone'] : []), ...mentions.ids.map((id) => `<@${id}>`)];
+    const body = {
+      content: cut(tags.join(' '), DISCORD_LIMITS.content),
+      embeds: [embed],
+      allowed_mentions: { parse: mentions.all ? ['everyone'] : [], users: mentions.ids },
+    };
+    return {
+      requests: [
+        { method: 'POST', url: waitUrl(target.webhook), headers: { ...JSON_HEADERS }, body: JSON.stringify(body) },
+      ],
+      warnings,
+    };
+  },
+  check(response) {
+    const judged = judgeHttp(response);
+    if (judged.ok) return judged;
+    const body = parseBody(response);
+    // Discord's 429 names the wait in the body, in seconds (with a fraction).
+    const retryAfter = typeof body?.retry_after === 'number' ? Math.ceil(body.retry_after * 1000) : judged.retryAfterMs;
+    const code = body?.code;
+    const hints: Record<number, string> = {
+      10015: 'the webhook was deleted or the address is wrong',
+      50027: 'the token in the webhook address is wrong',
+      50035: 'Discord refused the message as malformed',
+    };
+    const hint = typeof code === 'number' ? hints[code] : undefined;
+    const message =
+      typeof code === 'number'
+        ? `Discord rejected the message (${code} ${String(body?.message ?? '')})${hint ? `: ${hint}` : ''}`
+        : judged.message;
+    return { ...judged, message, retryAfterMs: retryAfter };
+  },
+};

@@ -1,0 +1,51 @@
+// The Feishu/Lark interactive card, shared by the group bot and the self-built app.
+import { escapeLarkMd } from '../message/escape.js';
+import type { Message, Tone } from '../message/index.js';
+import { bodyLines, ensureKeyword, markdownDialect, safeUrl } from '../message/markdown.js';
+import type { Mentions } from '../message/mentions.js';
+
+const HEADER_COLOURS: Record<Tone, string> = { success: 'green', failure: 'red', warning: 'orange', info: 'blue' };
+
+export function larkMentions(mentions: Mentions): { text: string; warnings: string[] } {
+  const tags = [
+    ...(mentions.all ? ['<at id=all></at>'] : []),
+    ...mentions.ids.map((id) => `<at id=${id}></at>`),
+    ...mentions.emails.map((email) => `<at email=${email}></at>`),
+  ];
+  const warnings = [
+    ...mentions.unresolved.map((who) => `cannot mention ${who}: no such member with a feishu id or email`),
+    ...mentions.mobiles.map((mobile) => `cannot mention ${mobile}: Feishu mentions by user id or email, not by mobile`),
+  ];
+  return { text: tags.join(' '), warnings };
+}
+
+/** The card with `details` as its markdown part (the part a size limit may cut). */
+export function feishuCard(message: Message, details: string, mentionText: string): Record<string, unknown> {
+  const content = ensureKeyword(
+    [details, mentionText].filter(Boolean).join('\n'),
+    message.keyword && !message.title.includes(message.keyword) ? message.keyword : undefined,
+  );
+  const elements: unknown[] = [{ tag: 'div', text: { tag: 'lark_md', content } }];
+  if (safeUrl(message.url)) {
+    elements.push({
+      tag: 'action',
+      actions: [
+        {
+          tag: 'button',
+          text: { tag: 'plain_text', content: message.texts.clickForMore },
+          type: 'primary',
+          url: message.url,
+        },
+      ],
+    });
+  }
+  return {
+    config: { wide_screen_mode: true },
+    header: { template: HEADER_COLOURS[message.tone], title: { tag: 'plain_text', content: message.title } },
+    elements,
+  };
+}
+
+export function feishuDetails(message: Message): string {
+  return bodyLines(message, markdownDialect(escapeLarkMd)).join('\n');
+}

@@ -1,0 +1,78 @@
+// Microsoft Teams Workflows webhook: an Adaptive Card 1.4 in a message envelope; mentions by
+// email (or Entra id) through msteams.entities with matching <at>…</at> text. 202 = delivered.
+import { judgeHttp } from '../http.js';
+import { escapeTeams } from '../message/escape.js';
+import type { Tone } from '../message/index.js';
+import { commitLine, errorLine, markdownDialect, safeUrl, stageLines } from '../message/markdown.js';
+import { JSON_HEADERS, fitBody, type HttpDriver } from './types.js';
+
+export const TEAMS_LIMIT = 28_000;
+const STYLES: Record<Tone, string> = { success: 'good', failure: 'attention', warning: 'warning', info: 'accent' };
+
+export const teams: HttpDriver = {
+  kind: 'http',
+  build({ target, message }) {
+    const d = markdownDialect(escapeTeams);
+    const { mentions } = message;
+    const people = [...mentions.emails, ...mentions.ids];
+    const warnings = [
+      ...mentions.unresolved.map((who) => `cannot mention ${who}: no such member with a teams id or email`),
+      ...mentions.mobiles.map((mobile) => `cannot mention ${mobile}: Teams mentions by email or user id`),
+      ...(mentions.all ? ['cannot mention everyone: a Teams webhook cannot notify a whole channel'] : []),
+    ];
+    const details = [...stageLines(message, d), commitLine(message, d), errorLine(message, d)]
+      .filter(Boolean)
+      .join('\n\n');
+    const card = (text: string) => {
+      const body: unknown[] = [
+        {
+          type: 'Container',
+          style: STYLES[message.tone],
+          bleed: true,
+          items: [
+            { type: 'TextBlock', text: escapeTeams(message.title), weight: 'Bolder', size: 'Medium', wrap: true },
+          ],
+        },
+        {
+          type: 'FactSet',
+          facts: message.facts.map((fact) => ({ title: fact.label, value: escapeTeams(fact.value) })),
+        },
+        { type: 'TextBlock', text, wrap: true },
+      ];
+      if (people.length)
+        body.push({ type: 'TextBlock', text: people.map((p) => `<at>${p}</at>`).join(' '), wrap: true });
+      return {
+        type: 'message',
+        attachments: [
+          {
+            contentType: 'application/vnd.microsoft.card.adaptive',
+            contentUrl: null,
+            content: {
+              $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+              type: 'AdaptiveCard',
+              version: '1.4',
+              body,
+              actions: safeUrl(message.url)
+                ? [{ type: 'Action.OpenUrl', title: message.texts.clickForMore, url: message.url }]
+                : [],
+              msteams: {
+                width: 'Full',
+                entities: people.map((p) => ({
+                  type: 'mention',
+                  text: `<at>${p}</at>`,
+                  mentioned: { id: p, name: p },
+                })),
+              },
+            },
+          },
+        ],
+      };
+    };
+    const body = fitBody(card, details, TEAMS_LIMIT, message.texts.truncated);
+    return {
+      requests: [{ method: 'POST', url: target.webhook, headers: { ...JSON_HEADERS }, body: JSON.stringify(body) }],
+      warnings,
+    };
+  },
+  check: judgeHttp,
+};

@@ -1,0 +1,68 @@
+// WeCom group robot: markdown with <@userid> mentions; a second text message carries
+// mentioned_mobile_list / @all, which markdown cannot.
+import { escapeChatMarkdown } from '../message/escape.js';
+import type { Tone } from '../message/index.js';
+import { bodyLines, markdownDialect } from '../message/markdown.js';
+import { utf8Bytes, truncateTo } from '../message/truncate.js';
+import { JSON_HEADERS, judgeCode, type HttpDriver } from './types.js';
+
+export const WECOM_MARKDOWN_LIMIT = 4096;
+export const WECOM_TEXT_LIMIT = 2048;
+const COLOURS: Record<Tone, string> = { success: 'info', failure: 'warning', warning: 'comment', info: 'comment' };
+
+export const wecom: HttpDriver = {
+  kind: 'http',
+  build({ target, message }) {
+    const d = markdownDialect(escapeChatMarkdown, '> ');
+    const { mentions } = message;
+    const warnings = [
+      ...mentions.unresolved.map((who) => `cannot mention ${who}: no such member with a wecom id, mobile or email`),
+      ...mentions.emails.map((email) => `cannot mention ${email}: WeCom mentions by user id or mobile`),
+    ];
+    const heading = `### <font color="${COLOURS[message.tone]}">${escapeChatMarkdown(message.title)}</font>`;
+    const link = message.url ? d.link(message.texts.clickForMore, message.url) : '';
+    const atIds = mentions.ids.map((id) => `<@${id}>`).join(' ');
+    // WeCom's limit is on markdown.content, in bytes; the heading, link and mentions are kept.
+    const fixed = [heading, '', link, atIds].filter(Boolean).join('\n');
+    const details = truncateTo(
+      bodyLines(message, d).join('\n'),
+      WECOM_MARKDOWN_LIMIT - utf8Bytes(fixed) - 1,
+      message.texts.truncated,
+      utf8Bytes,
+    );
+    const content = [heading, details, link, atIds].filter(Boolean).join('\n');
+    const requests = [
+      {
+        method: 'POST',
+        url: target.webhook,
+        headers: { ...JSON_HEADERS },
+        body: JSON.stringify({ msgtype: 'markdown', markdown: { content } }),
+      },
+    ];
+    if (mentions.all || mentions.mobiles.length > 0) {
+      const text = truncateTo(message.title, WECOM_TEXT_LIMIT, message.texts.truncated, utf8Bytes);
+      requests.push({
+        method: 'POST',
+        url: target.webhook,
+        headers: { ...JSON_HEADERS },
+        body: JSON.stringify({
+          msgtype: 'text',
+          text: {
+            content: text,
+            mentioned_list: mentions.all ? ['@all'] : [],
+            mentioned_mobile_list: mentions.mobiles,
+          },
+        }),
+      });
+    }
+    return { requests, warnings };
+  },
+  check(response) {
+    return judgeCode(response, 'WeCom', 'errcode', 'errmsg', [45009], (code) => {
+      if (code === 93000) return 'the key in the webhook address is wrong, or the robot was removed';
+      if (code === 45009) return 'rate limited (20 messages a minute)';
+      if (code === 40058 || code === 44004) return 'the message was refused as malformed';
+      return undefined;
+    });
+  },
+};
