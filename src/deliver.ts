@@ -45,9 +45,10 @@ function policyOf(settings: Policy) {
   return { retries: settings.retries, timeoutMs: settings.timeoutSeconds * 1000 };
 }
 
-function result(delivery: Delivery, outcome: Outcome<unknown>, attempts: number, ms: number): TargetResult {
+/** `tries`: the attempts of the request that failed (the total may include a token request). */
+function result(delivery: Delivery, outcome: Outcome<unknown>, attempts: number, ms: number, tries = attempts): TargetResult {
   const { target } = delivery;
-  const error = outcome.ok ? null : `${outcome.message}${attempts > 1 ? ` (after ${attempts} attempts)` : ''}`;
+  const error = outcome.ok ? null : `${outcome.message}${tries > 1 ? ` (after ${tries} attempts)` : ''}`;
   return {
     name: target.name,
     type: target.type,
@@ -95,7 +96,7 @@ export async function deliver(
     if (!tokens.has(key)) tokens.set(key, sendHttp(auth.request(input.target), auth.read, settings, clock));
     const fetched = await tokens.get(key)!;
     attempts += fetched.attempts;
-    if (!fetched.outcome.ok) return result(delivery, fetched.outcome, attempts, clock.now() - started);
+    if (!fetched.outcome.ok) return result(delivery, fetched.outcome, attempts, clock.now() - started, fetched.attempts);
     token = fetched.outcome.value;
     hooks.secret(token);
   }
@@ -104,7 +105,7 @@ export async function deliver(
   for (const request of built.requests) {
     const sent = await sendHttp(request, (response) => driver.check(response, input), settings, clock);
     attempts += sent.attempts;
-    if (!sent.outcome.ok) return result(delivery, sent.outcome, attempts, clock.now() - started);
+    if (!sent.outcome.ok) return result(delivery, sent.outcome, attempts, clock.now() - started, sent.attempts);
   }
   return result(delivery, { ok: true, value: null }, attempts, clock.now() - started);
 }

@@ -1,0 +1,96 @@
+import { simpleParser, type ParsedMail } from 'mailparser';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fixtureInput, fixtureTarget } from '../helpers/fixtures.js';
+import { send } from './helpers.js';
+
+interface Smtp {
+  url: (user?: string, pass?: string) => string;
+  mails: { from: string; to: string[]; mail: ParsedMail }[];
+  close: () => Promise<void>;
+}
+
+/** A real SMTP server on loopback (plain text; AUTH PLAIN/LOGIN against one user). */
+async function startSmtp(options: { rejectRecipient?: string } = {}): Promise<Smtp> {
+  const mails: Smtp['mails'] = [];
+  const server = new SMTPServer({
+    authOptional: false,
+    allowInsecureAuth: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onAuth(auth, _session, callback) {
+      if (auth.username === 'bot' && auth.password === 'mailPa55word') callback(null, { user: 'bot' });
+      else callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
+    },
+    onRcptTo(address, _session, callback) {
+      if (address.address === options.rejectRecipient)
+        callback(Object.assign(new Error('No such user'), { responseCode: 550 }));
+      else callback();
+    },
+    onData(stream, session, callback) {
+      simpleParser(stream).then((mail) => {
+        mails.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+          mail,
+        });
+        callback();
+      }, callback);
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.server.address() as AddressInfo;
+  return {
+    url: (user = 'bot', pass = 'mailPa55word') => `smtp://${user}:${pass}@127.0.0.1:${port}`,
+    mails,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+let smtp: Smtp | undefined;
+afterEach(async () => smtp?.close());
+
+describe('email', () => {
+  it('sends an HTML and a text part to the recipients, $creator resolved through members', async () => {
+    smtp = await startSmtp();
+    const target = fixtureTarget({
+      type: 'email',
+      smtp: smtp.url(),
+      from: 'ci@acme.example',
+      to: ['ops@acme.example', '$creator'],
+    });
+    const { result } = await send(fixtureInput(target));
+    expect(result).toMatchObject({ ok: true, attempts: 1 });
+    const [delivered] = smtp.mails;
+    expect(delivered!.from).toBe('ci@acme.example');
+    expect(delivered!.to).toEqual(['ops@acme.example', 'ann@corp.example']);
+    expect(delivered!.mail.subject).toBe('❌ Workflow CI #47 failed');
+    expect(delivered!.mail.text).toContain('Executor: ann\n');
+    expect(delivered!.mail.text).toContain(
+      'Click for more information: https://github.com/acme/shop/actions/runs/8123456789',
+    );
+    expect(delivered!.mail.html).toContain('<h2 style="color:#e01e5a">❌ Workflow CI #47 failed</h2>');
+    expect(delivered!.mail.html).toContain('<td>Fix checkout for &quot;quoted&quot; carts</td>');
+  });
+
+  it('is delivered when the server accepts at least one recipient, and warns of the refused ones', async () => {
+    smtp = await startSmtp({ rejectRecipient: 'gone@acme.example' });
+    const { result, warnings } = await send(
+      fixtureInput(fixtureTarget({ type: 'email', smtp: smtp.url(), to: ['ops@acme.example', 'gone@acme.example'] })),
+    );
+    expect(result.ok).toBe(true);
+    expect(smtp.mails[0]!.to).toEqual(['ops@acme.example']);
+    expect(warnings).toEqual(['email "email#0": the server refused gone@acme.example']);
+  });
+
+  it('fails without retrying on wrong credentials, saying what to check', async () => {
+    smtp = await startSmtp();
+    const { result } = await send(
+      fixtureInput(fixtureTarget({ type: 'email', smtp: smtp.url('bot', 'wrong'), to: ['ops@acme.example'] })),
+    );
+    expect(result).toMatchObject({ ok: false, attempts: 1 });
+    expect(result.error).toMatch(/^SMTP EAUTH 535: .*: check the user and password in smtp$/);
+    expect(smtp.mails).toHaveLength(0);
+  });
+});
