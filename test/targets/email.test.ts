@@ -1,52 +1,7 @@
-import { simpleParser, type ParsedMail } from 'mailparser';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixtureInput, fixtureTarget } from '../helpers/fixtures.js';
 import { send } from './helpers.js';
-
-interface Smtp {
-  url: (user?: string, pass?: string) => string;
-  mails: { from: string; to: string[]; mail: ParsedMail }[];
-  close: () => Promise<void>;
-}
-
-/** A real SMTP server on loopback (plain text; AUTH PLAIN/LOGIN against one user). */
-async function startSmtp(options: { rejectRecipient?: string } = {}): Promise<Smtp> {
-  const mails: Smtp['mails'] = [];
-  const server = new SMTPServer({
-    authOptional: false,
-    allowInsecureAuth: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onAuth(auth, _session, callback) {
-      if (auth.username === 'bot' && auth.password === 'mailPa55word') callback(null, { user: 'bot' });
-      else callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
-    },
-    onRcptTo(address, _session, callback) {
-      if (address.address === options.rejectRecipient)
-        callback(Object.assign(new Error('No such user'), { responseCode: 550 }));
-      else callback();
-    },
-    onData(stream, session, callback) {
-      simpleParser(stream).then((mail) => {
-        mails.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((r) => r.address),
-          mail,
-        });
-        callback();
-      }, callback);
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.server.address() as AddressInfo;
-  return {
-    url: (user = 'bot', pass = 'mailPa55word') => `smtp://${user}:${pass}@127.0.0.1:${port}`,
-    mails,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
+import { startSmtp, type Smtp } from '../helpers/smtp.js';
 
 let smtp: Smtp | undefined;
 afterEach(async () => smtp?.close());
