@@ -1,5 +1,6 @@
 // All nine target types in one run of dist/index.js, each vendor emulator answering late, with
 // a commit message built to break things.
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { example } from '../helpers/examples.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
@@ -91,6 +92,41 @@ function pushEvent(message: string) {
   (event.head_commit as { message: string }).message = message;
   return event;
 }
+
+describe('email over SMTP', () => {
+  it('upgrades with STARTTLS when the server offers it, verifying its certificate', async () => {
+    const smtp = await track(startSmtp({ starttls: true }));
+    const result = await runDist({
+      env: githubEnv({
+        NODE_EXTRA_CA_CERTS: fileURLToPath(new URL('../fixtures/localhost-cert.pem', import.meta.url)),
+        INPUT_STATUS: 'success',
+        INPUT_TARGETS: `- {type: email, smtp: "${smtp.url()}", to: ops@acme.example}`,
+      }),
+      event: pushEvent('ok'),
+    });
+    expect(result.code).toBe(0);
+    expect(smtp.mails).toHaveLength(1);
+    expect(smtp.mails[0]!.secure).toBe(true);
+    expect(smtp.mails[0]!.from).toBe('workflow-notify@127.0.0.1');
+  });
+
+  it('refuses an untrusted certificate rather than send the password in clear', async () => {
+    const smtp = await track(startSmtp({ starttls: true }));
+    const result = await runDist({
+      env: githubEnv({
+        INPUT_STATUS: 'success',
+        INPUT_TARGETS: `- {type: email, smtp: "${smtp.url()}", to: ops@acme.example}`,
+        INPUT_RETRIES: '0',
+      }),
+      event: pushEvent('ok'),
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^::warning::✗ email "email#0" failed: SMTP E\w+: .*self[- ]signed certificate/m);
+    expect(smtp.mails).toHaveLength(0);
+    const visible = result.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::'));
+    expect(visible.join('\n')).not.toContain('mailPa55word');
+  });
+});
 
 describe('all nine targets in one run', () => {
   it('delivers to every type concurrently, and a hostile commit message is only ever text', async () => {

@@ -1,21 +1,27 @@
 // A real SMTP server on loopback (smtp-server), parsing what it receives (mailparser).
 import { simpleParser, type ParsedMail } from 'mailparser';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 
 export interface Smtp {
   url: (user?: string, pass?: string) => string;
-  mails: { from: string; to: string[]; mail: ParsedMail }[];
+  mails: { from: string; to: string[]; secure: boolean; mail: ParsedMail }[];
   close: () => Promise<void>;
 }
 
 /** A real SMTP server on loopback (plain text; AUTH PLAIN/LOGIN against one user). */
-export async function startSmtp(options: { rejectRecipient?: string } = {}): Promise<Smtp> {
+export const CERT = readFileSync(new URL('../fixtures/localhost-cert.pem', import.meta.url));
+const KEY = readFileSync(new URL('../fixtures/localhost-key.pem', import.meta.url));
+
+/** `starttls`: offer STARTTLS with the test certificate (trusted through NODE_EXTRA_CA_CERTS). */
+export async function startSmtp(options: { rejectRecipient?: string; starttls?: boolean } = {}): Promise<Smtp> {
   const mails: Smtp['mails'] = [];
   const server = new SMTPServer({
     authOptional: false,
     allowInsecureAuth: true,
-    disabledCommands: ['STARTTLS'],
+    disabledCommands: options.starttls ? [] : ['STARTTLS'],
+    ...(options.starttls ? { key: KEY, cert: CERT } : {}),
     logger: false,
     onAuth(auth, _session, callback) {
       if (auth.username === 'bot' && auth.password === 'mailPa55word') callback(null, { user: 'bot' });
@@ -31,6 +37,8 @@ export async function startSmtp(options: { rejectRecipient?: string } = {}): Pro
         mails.push({
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
+          // After STARTTLS smtp-server records the negotiated cipher here.
+          secure: Boolean(session.tlsOptions),
           mail,
         });
         callback();
