@@ -46,7 +46,13 @@ function policyOf(settings: Policy) {
 }
 
 /** `tries`: the attempts of the request that failed (the total may include a token request). */
-function result(delivery: Delivery, outcome: Outcome<unknown>, attempts: number, ms: number, tries = attempts): TargetResult {
+function result(
+  delivery: Delivery,
+  outcome: Outcome<unknown>,
+  attempts: number,
+  ms: number,
+  tries = attempts,
+): TargetResult {
   const { target } = delivery;
   const error = outcome.ok ? null : `${outcome.message}${tries > 1 ? ` (after ${tries} attempts)` : ''}`;
   return {
@@ -96,7 +102,8 @@ export async function deliver(
     if (!tokens.has(key)) tokens.set(key, sendHttp(auth.request(input.target), auth.read, settings, clock));
     const fetched = await tokens.get(key)!;
     attempts += fetched.attempts;
-    if (!fetched.outcome.ok) return result(delivery, fetched.outcome, attempts, clock.now() - started, fetched.attempts);
+    if (!fetched.outcome.ok)
+      return result(delivery, fetched.outcome, attempts, clock.now() - started, fetched.attempts);
     token = fetched.outcome.value;
     hooks.secret(token);
   }
