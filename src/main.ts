@@ -9,7 +9,10 @@ import { readGitLabEnvContext } from './context/gitlab.js';
 import { readLocalContext } from './context/local.js';
 import type { PipelineContext } from './context/types.js';
 import { deliver, preview, type Delivery, type TargetResult, type TokenCache } from './deliver.js';
+import { describePosition, jsonErrorPosition } from './json-position.js';
+import { texts } from './message/i18n.js';
 import { buildMessage } from './message/index.js';
+import { escapeJsonString, loadTemplateEngine, plain, templateData } from './message/template.js';
 import type { HttpRequest } from './http.js';
 import type { PlatformIO } from './io/types.js';
 import { buildPayload } from './payload.js';
@@ -66,6 +69,46 @@ function printRequest(io: PlatformIO, request: HttpRequest): void {
   if (request.body !== undefined) io.info(`  body (${Buffer.byteLength(request.body)} bytes): ${request.body}`);
 }
 
+function reportProblems(io: PlatformIO, problems: readonly string[]): void {
+  io.error(`The configuration has ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was sent:`);
+  for (const problem of problems) io.error(`  ${problem}`);
+}
+
+/**
+ * Compiles and checks every title, message and webhook body template (loading Handlebars only
+ * when there is one); returns the problems, each naming its target.
+ */
+async function prepareTemplates(deliveries: Delivery[], context: PipelineContext): Promise<string[]> {
+  const templated = deliveries.filter(({ target }) => target.title ?? target.message ?? target.body);
+  if (templated.length === 0) return [];
+  const engine = await loadTemplateEngine();
+  const ci = { platform: context.platform, server_url: context.instance, ref: context.ref, sha: context.repo.sha };
+  const errors: string[] = [];
+  for (const { target, input } of templated) {
+    const language = texts(target.language);
+    const data = templateData(input.payload, language, ci);
+    const where = (field: string) => `targets[${target.index}].${field} (${target.type} "${target.name}")`;
+    const prepare = (field: string, source: string | undefined) => {
+      if (source === undefined) return undefined;
+      const prepared = engine.prepare(where(field), source, data, language);
+      if ('error' in prepared) errors.push(prepared.error);
+      return 'render' in prepared ? prepared.render : undefined;
+    };
+    const title = prepare('title', target.title);
+    if (title) input.message.title = title(plain).trim();
+    input.message.body = prepare('message', target.message);
+    const body = prepare('body', target.body);
+    if (body) {
+      const rendered = body(escapeJsonString);
+      const position = jsonErrorPosition(rendered);
+      if (position === undefined) input.bodyTemplate = body;
+      else
+        errors.push(`${where('body')}: the rendered body is not valid JSON at ${describePosition(rendered, position)}`);
+    }
+  }
+  return errors;
+}
+
 export async function run(io: PlatformIO, options: RunOptions = {}): Promise<number> {
   try {
     return await runFlow(io, options);
@@ -95,8 +138,7 @@ async function runFlow(io: PlatformIO, options: RunOptions): Promise<number> {
   const loaded = validate(raw, io.env, earlier.length === 0);
   const problems = [...earlier, ...(loaded.ok ? [] : loaded.errors)];
   if (!loaded.ok || problems.length > 0) {
-    io.error(`The configuration has ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was sent:`);
-    for (const problem of problems) io.error(`  ${problem}`);
+    reportProblems(io, problems);
     return 1;
   }
   const { settings } = loaded;
@@ -147,6 +189,12 @@ async function runFlow(io: PlatformIO, options: RunOptions): Promise<number> {
       members: settings.members,
     };
     deliveries.push({ target, driver: DRIVERS[target.type], events: decision.events, input });
+  }
+
+  const templateErrors = await prepareTemplates(deliveries, context);
+  if (templateErrors.length) {
+    reportProblems(io, templateErrors);
+    return 1;
   }
 
   const hooks = {

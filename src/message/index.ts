@@ -5,6 +5,7 @@ import type { Member } from '../config/schema.js';
 import type { ZadigPayload } from '../payload.js';
 import { texts, type Texts } from './i18n.js';
 import { resolveMentions, type Mentions, type VendorField } from './mentions.js';
+import type { Render } from './template.js';
 import { codePoints, truncateTo } from './truncate.js';
 
 export type Tone = 'success' | 'failure' | 'warning' | 'info';
@@ -36,6 +37,8 @@ export interface Message {
   mentions: Mentions;
   /** The word the bot's keyword security needs (DingTalk, Feishu); renderers ensure it. */
   keyword: string | undefined;
+  /** The user's `message` template, rendered with a dialect's escaping; replaces the details. */
+  body: Render | undefined;
 }
 
 /** Pipeline values are capped before rendering, so that no one value crowds out the rest. */
@@ -169,5 +172,6 @@ export function buildMessage(
     url: w.detail_url,
     mentions: resolveMentions(target.at, VENDOR_FIELDS[target.type], members, w.task_creator),
     keyword,
+    body: undefined,
   };
 }

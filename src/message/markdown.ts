@@ -47,6 +47,11 @@ export function errorLine(message: Message, d: Dialect): string | undefined {
   return message.error ? `${d.bullet}${d.bold(d.escape(message.texts.error))}: ${d.escape(message.error)}` : undefined;
 }
 
+/** The user's message rendered for this dialect, else the default details. */
+export function details(message: Message, escape: (text: string) => string, fallback: () => string): string {
+  return message.body ? message.body(escape) : fallback();
+}
+
 /** Facts, stages, commit and error, in Zadig's order. */
 export function bodyLines(message: Message, d: Dialect): string[] {
   return [...factLines(message, d), ...stageLines(message, d), commitLine(message, d), errorLine(message, d)].filter(

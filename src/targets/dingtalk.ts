@@ -2,7 +2,7 @@
 // Signing: &timestamp=<ms>&sign=urlencode(base64(HMAC-SHA256(secret, ts + "\n" + secret))).
 import { hmacSha256Base64 } from '../crypto.js';
 import { escapeChatMarkdown } from '../message/escape.js';
-import { bodyLines, ensureKeyword, markdownDialect } from '../message/markdown.js';
+import { bodyLines, details, ensureKeyword, markdownDialect } from '../message/markdown.js';
 import { JSON_HEADERS, fitBody, judgeCode, type HttpDriver } from './types.js';
 
 export const DINGTALK_LIMIT = 20_000;
@@ -29,7 +29,7 @@ export const dingtalk: HttpDriver = {
     const atLine = [...mentions.mobiles, ...mentions.ids].map((who) => `@${who}`).join(' ');
     const link = message.url ? d.link(message.texts.clickForMore, message.url) : '';
     const heading = `### ${escapeChatMarkdown(message.title)}`;
-    const details = bodyLines(message, d).join('\n\n');
+    const text = details(message, escapeChatMarkdown, () => bodyLines(message, d).join('\n\n'));
     // The keyword and the @ line stay outside the part that may be cut.
     const tail = (text: string) =>
       ensureKeyword([heading, text, mentioning ? link : '', atLine].filter(Boolean).join('\n\n'), message.keyword);
@@ -51,7 +51,7 @@ export const dingtalk: HttpDriver = {
                 singleURL: message.url,
               },
             },
-      details,
+      text,
       DINGTALK_LIMIT,
       message.texts.truncated,
     );

@@ -3,7 +3,7 @@
 import { judgeHttp } from '../http.js';
 import { escapeDiscord } from '../message/escape.js';
 import type { Tone } from '../message/index.js';
-import { commitLine, errorLine, markdownDialect, safeUrl, stageLines } from '../message/markdown.js';
+import { commitLine, details, errorLine, markdownDialect, safeUrl, stageLines } from '../message/markdown.js';
 import { codePoints, truncateTo } from '../message/truncate.js';
 import { JSON_HEADERS, parseBody, type HttpDriver } from './types.js';
 
@@ -35,16 +35,16 @@ export const discord: HttpDriver = {
       ...[...mentions.emails, ...mentions.mobiles].map((who) => `cannot mention ${who}: Discord mentions by user id`),
     ];
     const title = cut(message.title, DISCORD_LIMITS.title);
-    const fields = message.facts.slice(0, DISCORD_LIMITS.fields).map((fact) => ({
+    const fields = (message.body ? [] : message.facts).slice(0, DISCORD_LIMITS.fields).map((fact) => ({
       name: cut(fact.label, DISCORD_LIMITS.name),
       value: cut(escapeDiscord(fact.value), DISCORD_LIMITS.value),
       inline: true,
     }));
     const used = codePoints(title) + fields.reduce((n, f) => n + codePoints(f.name) + codePoints(f.value), 0);
-    const details = [...stageLines(message, d), commitLine(message, d), errorLine(message, d)]
-      .filter(Boolean)
-      .join('\n');
-    const description = cut(details, Math.min(DISCORD_LIMITS.description, DISCORD_LIMITS.total - used));
+    const text = details(message, escapeDiscord, () =>
+      [...stageLines(message, d), commitLine(message, d), errorLine(message, d)].filter(Boolean).join('\n'),
+    );
+    const description = cut(text, Math.min(DISCORD_LIMITS.description, DISCORD_LIMITS.total - used));
     const embed: Record<string, unknown> = { title, description, color: COLOURS[message.tone], fields };
     if (safeUrl(message.url)) embed.url = message.url;
     const tags = [...(mentions.all ? ['@everyone'] : []), ...mentions.ids.map((id) => `<@${id}>`)];

@@ -2,6 +2,7 @@
 // an HTML and a text part. `smtp://` upgrades with STARTTLS when offered; `smtps://` is TLS.
 import type { Outcome } from '../http.js';
 import { escapeHtml } from '../message/escape.js';
+import { plainText } from '../message/plain.js';
 import type { Message, Tone } from '../message/index.js';
 import type { BuildInput, SendDriver, SendPolicy } from './types.js';
 import type { Member } from '../config/schema.js';
@@ -53,23 +54,6 @@ export function resolveRecipients(
   return { recipients: [...new Set(recipients)], warnings };
 }
 
-export function emailText(message: Message): string {
-  const t = message.texts;
-  const lines = [message.title, '', ...message.facts.map((f) => `${f.label}: ${f.value}`), ''];
-  for (const stage of message.stages) {
-    lines.push(`${stage.icon} ${stage.name}: ${stage.statusText}`);
-    for (const job of stage.jobs) lines.push(`    ${job.icon} ${job.name}: ${job.statusText}`);
-  }
-  if (message.commit)
-    lines.push(
-      '',
-      `${t.commit}: ${message.commit.branch} ${message.commit.shortSha} ${message.commit.message}`.trimEnd(),
-    );
-  if (message.error) lines.push('', `${t.error}: ${message.error}`);
-  if (message.url) lines.push('', `${t.clickForMore}: ${message.url}`);
-  return `${lines.join('\n')}\n`;
-}
-
 export function emailHtml(message: Message): string {
   const e = escapeHtml;
   const t = message.texts;
@@ -86,6 +70,10 @@ export function emailHtml(message: Message): string {
     : '';
   const error = message.error ? `<p><b>${e(t.error)}</b>:</p><pre>${e(message.error)}</pre>` : '';
   const link = href(message.url) ? `<p><a href="${href(message.url)}">${e(t.clickForMore)}</a></p>` : '';
+  if (message.body) {
+    const custom = `<pre style="white-space:pre-wrap;font-family:inherit">${message.body(escapeHtml)}</pre>`;
+    return `<!doctype html><html><body><h2 style="color:${COLOURS[message.tone]}">${e(message.title)}</h2>${custom}${link}</body></html>`;
+  }
   return `<!doctype html><html><body><h2 style="color:${COLOURS[message.tone]}">${e(message.title)}</h2><table>${facts}</table><ul>${stages}</ul>${commit}${error}${link}</body></html>`;
 }
 
@@ -101,7 +89,7 @@ function envelope(input: BuildInput) {
     recipients,
     warnings,
     subject: message.title,
-    text: emailText(message),
+    text: plainText(message),
     html: emailHtml(message),
   };
 }

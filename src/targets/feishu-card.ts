@@ -1,7 +1,7 @@
 // The Feishu/Lark interactive card, shared by the group bot and the self-built app.
 import { escapeLarkMd } from '../message/escape.js';
 import type { Message, Tone } from '../message/index.js';
-import { bodyLines, ensureKeyword, markdownDialect, safeUrl } from '../message/markdown.js';
+import { bodyLines, details, ensureKeyword, markdownDialect, safeUrl } from '../message/markdown.js';
 import type { Mentions } from '../message/mentions.js';
 
 const HEADER_COLOURS: Record<Tone, string> = { success: 'green', failure: 'red', warning: 'orange', info: 'blue' };
@@ -47,5 +47,5 @@ export function feishuCard(message: Message, details: string, mentionText: strin
 }
 
 export function feishuDetails(message: Message): string {
-  return bodyLines(message, markdownDialect(escapeLarkMd)).join('\n');
+  return details(message, escapeLarkMd, () => bodyLines(message, markdownDialect(escapeLarkMd)).join('\n'));
 }

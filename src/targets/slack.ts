@@ -47,7 +47,9 @@ export const slack: HttpDriver = {
       ),
     ];
     const details: unknown[] = [];
-    if (message.facts.length) {
+    if (message.body) {
+      details.push(section(message.body(escapeSlack)));
+    } else if (message.facts.length) {
       details.push({
         type: 'section',
         fields: message.facts.slice(0, 10).map((fact) => ({
@@ -61,12 +63,14 @@ export const slack: HttpDriver = {
         })),
       });
     }
-    const stages = stageLines(message, slackDialect).join('\n');
-    if (stages) details.push(section(stages));
-    const commit = commitLine(message, slackDialect);
-    if (commit) details.push(section(commit));
-    const error = errorLine(message, slackDialect);
-    if (error) details.push(section(error));
+    if (!message.body) {
+      const stages = stageLines(message, slackDialect).join('\n');
+      if (stages) details.push(section(stages));
+      const commit = commitLine(message, slackDialect);
+      if (commit) details.push(section(commit));
+      const error = errorLine(message, slackDialect);
+      if (error) details.push(section(error));
+    }
     if (/^https?:\/\//i.test(message.url)) {
       details.push({
         type: 'actions',

@@ -3,7 +3,7 @@
 import { judgeHttp } from '../http.js';
 import { escapeTeams } from '../message/escape.js';
 import type { Tone } from '../message/index.js';
-import { commitLine, errorLine, markdownDialect, safeUrl, stageLines } from '../message/markdown.js';
+import { commitLine, details, errorLine, markdownDialect, safeUrl, stageLines } from '../message/markdown.js';
 import { JSON_HEADERS, fitBody, type HttpDriver } from './types.js';
 
 export const TEAMS_LIMIT = 28_000;
@@ -20,10 +20,12 @@ export const teams: HttpDriver = {
       ...mentions.mobiles.map((mobile) => `cannot mention ${mobile}: Teams mentions by email or user id`),
       ...(mentions.all ? ['cannot mention everyone: a Teams webhook cannot notify a whole channel'] : []),
     ];
-    const details = [...stageLines(message, d), commitLine(message, d), errorLine(message, d)]
-      .filter(Boolean)
-      .join('\n\n');
-    const card = (text: string) => {
+    const text = details(message, escapeTeams, () =>
+      [...stageLines(message, d), commitLine(message, d), errorLine(message, d)].filter(Boolean).join('\n\n'),
+    );
+    // A custom message replaces the facts too.
+    const facts = message.body ? [] : message.facts;
+    const card = (cut: string) => {
       const body: unknown[] = [
         {
           type: 'Container',
@@ -35,9 +37,9 @@ export const teams: HttpDriver = {
         },
         {
           type: 'FactSet',
-          facts: message.facts.map((fact) => ({ title: fact.label, value: escapeTeams(fact.value) })),
+          facts: facts.map((fact) => ({ title: fact.label, value: escapeTeams(fact.value) })),
         },
-        { type: 'TextBlock', text, wrap: true },
+        { type: 'TextBlock', text: cut, wrap: true },
       ];
       if (people.length)
         body.push({ type: 'TextBlock', text: people.map((p) => `<at>${p}</at>`).join(' '), wrap: true });
@@ -68,7 +70,7 @@ export const teams: HttpDriver = {
         ],
       };
     };
-    const body = fitBody(card, details, TEAMS_LIMIT, message.texts.truncated);
+    const body = fitBody(card, text, TEAMS_LIMIT, message.texts.truncated);
     return {
       requests: [{ method: 'POST', url: target.webhook, headers: { ...JSON_HEADERS }, body: JSON.stringify(body) }],
       warnings,

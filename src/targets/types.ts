@@ -2,6 +2,7 @@ import type { Target } from '../config/load.js';
 import type { Member } from '../config/schema.js';
 import type { HttpRequest, HttpResponse, Outcome } from '../http.js';
 import type { Message } from '../message/index.js';
+import type { Render } from '../message/template.js';
 import type { ZadigPayload } from '../payload.js';
 import { jsonBytes, truncateTo } from '../message/truncate.js';
 
@@ -19,6 +20,8 @@ export interface BuildInput {
   /** A credential fetched first (feishu-app's tenant token). */
   token?: string | undefined;
   members: Readonly<Record<string, Member>>;
+  /** The webhook `body` template, rendered with JSON-string escaping. */
+  bodyTemplate?: Render | undefined;
 }
 
 export interface BuildResult {

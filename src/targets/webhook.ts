@@ -1,13 +1,18 @@
 // Generic webhook: Zadig's payload and headers (SPEC §6), HMAC-signed when a secret is set.
 import { hmacSha256Hex, uuidV5Url } from '../crypto.js';
 import { judgeHttp } from '../http.js';
+import { plainText } from '../message/plain.js';
+import { escapeJsonString } from '../message/template.js';
 import { USER_AGENT } from '../version.js';
 import { mergeHeaders, type HttpDriver } from './types.js';
 
 export const webhook: HttpDriver = {
   kind: 'http',
-  build({ target, payload, eventUuid, instance }) {
-    const body = JSON.stringify(payload);
+  build({ target, payload, message, eventUuid, instance, bodyTemplate }) {
+    // A `body` template replaces the payload (DCE style); `msg-key` adds the text (Cloudpods style).
+    const body = bodyTemplate
+      ? bodyTemplate(escapeJsonString)
+      : JSON.stringify(target.msgKey ? { ...payload, [target.msgKey]: plainText(message) } : payload);
     const zadig: Record<string, string> = {
       'X-Zadig-Event': 'workflow',
       'X-Zadig-Event-UUID': eventUuid,

@@ -2,7 +2,7 @@
 // mentioned_mobile_list / @all, which markdown cannot.
 import { escapeChatMarkdown } from '../message/escape.js';
 import type { Tone } from '../message/index.js';
-import { bodyLines, markdownDialect } from '../message/markdown.js';
+import { bodyLines, details, markdownDialect } from '../message/markdown.js';
 import { utf8Bytes, truncateTo } from '../message/truncate.js';
 import { JSON_HEADERS, judgeCode, type HttpDriver } from './types.js';
 
@@ -24,13 +24,9 @@ export const wecom: HttpDriver = {
     const atIds = mentions.ids.map((id) => `<@${id}>`).join(' ');
     // WeCom's limit is on markdown.content, in bytes; the heading, link and mentions are kept.
     const fixed = [heading, '', link, atIds].filter(Boolean).join('\n');
-    const details = truncateTo(
-      bodyLines(message, d).join('\n'),
-      WECOM_MARKDOWN_LIMIT - utf8Bytes(fixed) - 1,
-      message.texts.truncated,
-      utf8Bytes,
-    );
-    const content = [heading, details, link, atIds].filter(Boolean).join('\n');
+    const text = details(message, escapeChatMarkdown, () => bodyLines(message, d).join('\n'));
+    const cut = truncateTo(text, WECOM_MARKDOWN_LIMIT - utf8Bytes(fixed) - 1, message.texts.truncated, utf8Bytes);
+    const content = [heading, cut, link, atIds].filter(Boolean).join('\n');
     const requests = [
       {
         method: 'POST',

@@ -419,3 +419,70 @@ describe('the command line', () => {
     expect(bad.stdout).toContain('error:   --webhok: unknown flag; did you mean "--webhook"?');
   });
 });
+
+describe('templates through dist/index.js', () => {
+  it('renders title and message for a target, and a JSON body for a webhook, escaping data', async () => {
+    const hook = await receiver();
+    const chat = await receiver([{ status: 200, body: 'ok' }]);
+    const result = await runDist({
+      env: githubEnv({
+        INPUT_STATUS: 'failure',
+        INPUT_TARGETS: [
+          '- type: slack',
+          `  webhook: "${chat.url}/services/T/B/slackS3cretValue"`,
+          '  title: "{{status_icon}} {{workflow.workflow_name}} needs you"',
+          '  message: "Please look at *{{workflow.remark}}* ({{upper status_text}})"',
+          '- type: webhook',
+          `  webhook: "${hook.url}/dce"`,
+          '  body: \'{"msgtype": "text", "text": {"content": "{{workflow.workflow_name}} {{status_text}}: {{workflow.remark}}"}, "stages": {{json workflow.stages.length}}}\'',
+          '- type: webhook',
+          `  webhook: "${hook.url}/cloudpods"`,
+          '  msg-key: msg',
+        ].join('\n'),
+      }),
+      event: (() => {
+        const e = example('push');
+        (e.head_commit as { message: string }).message = 'Fix "it" <!channel> {{workflow.status}}';
+        return e;
+      })(),
+    });
+    expect(result.code).toBe(0);
+    const slackBody = JSON.parse(chat.requests[0]!.body);
+    expect(slackBody.blocks[0].text.text).toBe('❌ CI needs you');
+    expect(slackBody.attachments[0].blocks[0].text.text).toBe(
+      'Please look at *Fix "it" &lt;!channel&gt; {{workflow.status}}* (FAILED)',
+    );
+    const [dce, cloudpods] = [...hook.requests].sort((a, b) => a.url.localeCompare(b.url)).reverse();
+    expect(JSON.parse(dce!.body)).toEqual({
+      msgtype: 'text',
+      text: { content: 'CI failed: Fix "it" <!channel> {{workflow.status}}' },
+      stages: 1,
+    });
+    const withMsg = JSON.parse(cloudpods!.body);
+    expect(withMsg.object_kind).toBe('workflow');
+    expect(withMsg.msg).toMatch(/^❌ Workflow CI #47 failed\n\nExecutor: Codertocat\n/);
+  });
+
+  it('stops before sending when a template names an unknown variable or renders invalid JSON', async () => {
+    const hook = await receiver();
+    const result = await runDist({
+      env: githubEnv({
+        INPUT_STATUS: 'success',
+        INPUT_TARGETS: [
+          `- {type: webhook, webhook: "${hook.url}/a", title: "{{workflow.nme}}"}`,
+          `- {type: webhook, webhook: "${hook.url}/b", body: '{"a": {{workflow.remark}}}'}`,
+        ].join('\n'),
+      }),
+      event: example('push'),
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('::error::The configuration has 2 problems; nothing was sent:');
+    expect(result.stdout).toMatch(
+      /::error:: {2}targets\[0\]\.title \(webhook "webhook#0"\): unknown variable "nme"; known: workflow\.task_id, /,
+    );
+    expect(result.stdout).toContain(
+      '::error::  targets[1].body (webhook "webhook#1"): the rendered body is not valid JSON at line 1, column 7 (position 6)',
+    );
+    expect(hook.requests).toHaveLength(0);
+  });
+});
