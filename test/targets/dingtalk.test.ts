@@ -114,6 +114,25 @@ describe('dingtalk', () => {
     );
   });
 
+  it("says to allow the runner's IP when the robot has an IP allow-list", async () => {
+    vendor = await startDingTalk({
+      token: TOKEN,
+      first: [
+        {
+          body: JSON.stringify({
+            errcode: 310000,
+            errmsg: 'ip 203.0.113.7 not in whitelist, more: [https://ding-doc.dingtalk.com/doc#/serverapi2/qf2nxq]',
+          }),
+        },
+      ],
+    });
+    const { result } = await send(fixtureInput(fixtureTarget({ type: 'dingtalk', webhook: vendor.webhook })));
+    expect(result.error).toBe(
+      "DingTalk rejected the message (310000 ip 203.0.113.7 not in whitelist, more: [https://ding-doc.dingtalk.com/doc#/serverapi2/qf2nxq]): add the runner's IP address to the robot's allow-list, or remove the allow-list",
+    );
+    expect(result.attempts).toBe(1);
+  });
+
   it('retries the 130101 rate limit and then delivers', async () => {
     vendor = await startDingTalk({
       token: TOKEN,

@@ -94,6 +94,18 @@ describe('feishu bot', () => {
     expect(fixed.result.ok).toBe(true);
   });
 
+  it("says to allow the runner's IP when the bot has an IP allow-list", async () => {
+    const vendor = await track(
+      startFeishu({ hook: HOOK, first: [{ body: JSON.stringify({ code: 19022, data: {}, msg: 'Ip Not Allowed' }) }] }),
+    );
+    const { result } = await send(fixtureInput(fixtureTarget({ type: 'feishu', webhook: vendor.webhook })));
+    expect(result).toMatchObject({
+      attempts: 1,
+      error:
+        "Feishu rejected the message (19022 Ip Not Allowed): add the runner's IP address to the bot's allow-list, or remove the allow-list",
+    });
+  });
+
   it('retries the 11232 rate limit', async () => {
     const vendor = await track(
       startFeishu({
