@@ -5,7 +5,7 @@ import { mergeLayers, rawSecrets, validate, type Settings } from './config/load.
 import { INPUT_NAMES } from './config/schema.js';
 import { didYouMean } from './config/suggest.js';
 import { readGitHubContext } from './context/github.js';
-import { readGitLabEnvContext } from './context/gitlab.js';
+import { readGitLabContext } from './context/gitlab.js';
 import { readLocalContext } from './context/local.js';
 import type { PipelineContext } from './context/types.js';
 import { deliver, preview, type Delivery, type TargetResult, type TokenCache } from './deliver.js';
@@ -59,7 +59,7 @@ async function readContext(io: PlatformIO, settings: Settings, cwd: string): Pro
   if (io.platform === 'github') {
     return readGitHubContext(io.env, { token: settings.githubToken, needs: settings.needs, policy, io });
   }
-  if (io.platform === 'gitlab') return readGitLabEnvContext(io.env);
+  if (io.platform === 'gitlab') return readGitLabContext(io.env, { token: settings.gitlabToken, policy, io });
   return readLocalContext(cwd, io.env);
 }
 
@@ -67,6 +67,15 @@ function printRequest(io: PlatformIO, request: HttpRequest): void {
   io.info(`  ${request.method} ${displayUrl(request.url)}`);
   for (const [name, value] of Object.entries(request.headers)) io.info(`  ${name}: ${value}`);
   if (request.body !== undefined) io.info(`  body (${Buffer.byteLength(request.body)} bytes): ${request.body}`);
+}
+
+/**
+ * The status input wins over the computed one, except that a plain `failed` (what GitLab's
+ * on_failure job or GitHub's job.status can say) is refined to `timeout` when the jobs show it.
+ */
+function reportedStatus(input: string | undefined, context: PipelineContext): string {
+  if (input === 'failed' && context.statusSource === 'jobs' && context.status === 'timeout') return 'timeout';
+  return input ?? context.status;
 }
 
 function reportProblems(io: PlatformIO, problems: readonly string[]): void {
@@ -142,10 +151,12 @@ async function runFlow(io: PlatformIO, options: RunOptions): Promise<number> {
     return 1;
   }
   const { settings } = loaded;
+  // GITLAB_TOKEN is read from the environment, not the inputs: it is masked here.
+  io.mask(io.redactor.add(settings.gitlabToken));
 
   // Context → payload.
   const context = await readContext(io, settings, options.cwd ?? process.cwd());
-  const status = settings.status ?? context.status;
+  const status = reportedStatus(settings.status, context);
   for (const word of context.unknownStatuses) {
     io.warning(`Unknown status "${word}" from the CI: read as running.`);
   }

@@ -1,0 +1,119 @@
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import { parse, parseAllDocuments } from 'yaml';
+import { describe, expect, it } from 'vitest';
+
+// GitLab's CI/CD JSON schema (gitlab-org/gitlab, app/assets/javascripts/editor/schema/ci.json),
+// as bundled by gitlab-ci-local 4.75.1; see test/fixtures/README.md.
+const schema = JSON.parse(readFileSync(new URL('./fixtures/gitlab/ci.schema.json', import.meta.url), 'utf8'));
+const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+const validate = ajv.compile(schema);
+const root = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8');
+const version = JSON.parse(root('package.json')).version as string;
+
+function errorsOf(document: unknown): string[] {
+  return validate(document) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+}
+
+type Job = {
+  stage?: string;
+  when?: string;
+  needs?: unknown[];
+  dependencies?: unknown[];
+  extends?: string;
+  variables?: Record<string, string>;
+  image?: string;
+  script?: string[];
+};
+
+describe('.gitlab-ci-template.yml', () => {
+  const template = parse(root('.gitlab-ci-template.yml')) as Record<string, Job>;
+
+  it("is valid for GitLab's CI schema", () => {
+    expect(errorsOf(template)).toEqual([]);
+  });
+
+  it('has the hidden job and the three ready jobs, each setting NOTIFY_STATUS', () => {
+    expect(Object.keys(template)).toEqual([
+      '.workflow-notify',
+      'workflow-notify:started',
+      'workflow-notify:success',
+      'workflow-notify:failure',
+    ]);
+    expect(template['.workflow-notify']).toMatchObject({
+      image: 'node:24-alpine',
+      dependencies: [],
+      variables: { WORKFLOW_NOTIFY_VERSION: version, WORKFLOW_NOTIFY_BUNDLE: '' },
+    });
+    expect(template['workflow-notify:started']).toEqual({
+      extends: '.workflow-notify',
+      stage: '.pre',
+      needs: [],
+      variables: { NOTIFY_STATUS: 'created' },
+    });
+    expect(template['workflow-notify:success']).toEqual({
+      extends: '.workflow-notify',
+      stage: '.post',
+      when: 'on_success',
+      variables: { NOTIFY_STATUS: 'passed' },
+    });
+    expect(template['workflow-notify:failure']).toEqual({
+      extends: '.workflow-notify',
+      stage: '.post',
+      when: 'on_failure',
+      variables: { NOTIFY_STATUS: 'failed' },
+    });
+  });
+
+  it('runs the npm package at this version by default, or the bundle it is pointed at', () => {
+    const script = template['.workflow-notify']!.script!.join('\n');
+    expect(script).toContain('npx --yes "workflow-notify@$WORKFLOW_NOTIFY_VERSION"');
+    expect(script).toContain('node "$WORKFLOW_NOTIFY_BUNDLE"');
+    expect(root('.gitlab-ci-template.yml')).toContain(`/-/raw/v${version}/.gitlab-ci-template.yml`);
+  });
+});
+
+describe('templates/workflow-notify.yml (CI/CD component)', () => {
+  const [header, body] = parseAllDocuments(root('templates/workflow-notify.yml')).map((d) => d.toJS()) as [
+    Record<string, unknown>,
+    Record<string, Job>,
+  ];
+
+  it("has a spec header and a body, both valid for GitLab's CI schema", () => {
+    expect(errorsOf(header)).toEqual([]);
+    expect(errorsOf(body)).toEqual([]);
+  });
+
+  it('takes the inputs type, webhook variable, events, at, stage, image and language', () => {
+    const inputs = (header.spec as { inputs: Record<string, { default: string }> }).inputs;
+    expect(Object.keys(inputs)).toEqual(['type', 'webhook-variable', 'events', 'at', 'stage', 'image', 'language']);
+    expect(body['.workflow-notify']!.variables).toMatchObject({
+      NOTIFY_TYPE: '$[[ inputs.type ]]',
+      NOTIFY_WEBHOOK: '${$[[ inputs.webhook-variable ]]}',
+      NOTIFY_LANGUAGE: '$[[ inputs.language ]]',
+      WORKFLOW_NOTIFY_VERSION: version,
+    });
+    expect(body['.workflow-notify']!.image).toBe('$[[ inputs.image ]]');
+  });
+
+  it('has the same jobs as the template', () => {
+    expect(Object.keys(body)).toEqual([
+      '.workflow-notify',
+      'workflow-notify:started',
+      'workflow-notify:success',
+      'workflow-notify:failure',
+    ]);
+    expect(body['workflow-notify:failure']).toEqual({
+      extends: '.workflow-notify',
+      stage: '$[[ inputs.stage ]]',
+      when: 'on_failure',
+      variables: { NOTIFY_STATUS: 'failed' },
+    });
+  });
+
+  it('is refused by the schema when broken (the check can fail)', () => {
+    expect(
+      errorsOf({ 'workflow-notify:x': { stage: '.post', when: 'sometimes', script: 'x' } }).length,
+    ).toBeGreaterThan(0);
+  });
+});
