@@ -56,10 +56,18 @@ function maskSecrets(io: PlatformIO, raw: unknown): void {
 
 async function readContext(io: PlatformIO, settings: Settings, cwd: string): Promise<PipelineContext> {
   const policy = { retries: settings.retries, timeoutMs: settings.timeoutSeconds * 1000 };
+  // The previous run decides `changed` and the message's "fixed" / "broken" / "still failing".
   if (io.platform === 'github') {
-    return readGitHubContext(io.env, { token: settings.githubToken, needs: settings.needs, policy, io });
+    return readGitHubContext(io.env, {
+      token: settings.githubToken,
+      needs: settings.needs,
+      policy,
+      io,
+      previous: true,
+    });
   }
-  if (io.platform === 'gitlab') return readGitLabContext(io.env, { token: settings.gitlabToken, policy, io });
+  if (io.platform === 'gitlab')
+    return readGitLabContext(io.env, { token: settings.gitlabToken, policy, io, previous: true });
   return readLocalContext(cwd, io.env);
 }
 
@@ -76,6 +84,20 @@ function printRequest(io: PlatformIO, request: HttpRequest): void {
 function reportedStatus(input: string | undefined, context: PipelineContext): string {
   if (input === 'failed' && context.statusSource === 'jobs' && context.status === 'timeout') return 'timeout';
   return input ?? context.status;
+}
+
+/** A `$login` that is not in members, named once for the whole run. */
+function warnUnknownMembers(io: PlatformIO, deliveries: readonly Delivery[], settings: Settings): void {
+  const unknown = new Set(deliveries.flatMap((d) => d.input.message.mentions.unknown));
+  for (const { target } of deliveries) {
+    for (const entry of target.to) {
+      const special = entry === '$creator' || entry === '$committers';
+      if (entry.startsWith('$') && !special && !settings.members[entry.slice(1)]) unknown.add(entry.slice(1));
+    }
+  }
+  for (const login of unknown) {
+    io.warning(`"${login}" is not in members: it is left out of mentions and recipients (add it to members).`);
+  }
 }
 
 function reportProblems(io: PlatformIO, problems: readonly string[]): void {
@@ -167,6 +189,9 @@ async function runFlow(io: PlatformIO, options: RunOptions): Promise<number> {
         : 'Cannot tell the workflow status: reporting "created". Set the status input (NOTIFY_STATUS or --status).',
     );
   }
+  if (context.previousUnknown && settings.targets.some((t) => t.events.includes('changed'))) {
+    io.warning(`Cannot tell whether the status changed (${context.previousUnknown}): "changed" will not fire.`);
+  }
   const payload = buildPayload(context, status, settings.members);
   io.info(`Workflow ${payload.workflow.workflow_display_name} #${payload.workflow.task_id}: ${status}`);
 
@@ -175,7 +200,7 @@ async function runFlow(io: PlatformIO, options: RunOptions): Promise<number> {
   const results: TargetResult[] = [];
   const deliveries: Delivery[] = [];
   for (const target of settings.targets) {
-    const decision = decide(target, status, context.ref);
+    const decision = decide(target, status, context.ref, context.previousStatus);
     if (!decision.send) {
       results.push({
         name: target.name,
@@ -189,7 +214,7 @@ async function runFlow(io: PlatformIO, options: RunOptions): Promise<number> {
       });
       continue;
     }
-    const message = buildMessage(payload, target, settings.members, Math.floor(now / 1000));
+    const message = buildMessage(payload, target, settings.members, Math.floor(now / 1000), context.previousStatus);
     const input = {
       target,
       payload,
@@ -198,10 +223,12 @@ async function runFlow(io: PlatformIO, options: RunOptions): Promise<number> {
       now,
       instance: context.instance,
       members: settings.members,
+      committers: context.committers,
     };
     deliveries.push({ target, driver: DRIVERS[target.type], events: decision.events, input });
   }
 
+  warnUnknownMembers(io, deliveries, settings);
   const templateErrors = await prepareTemplates(deliveries, context);
   if (templateErrors.length) {
     reportProblems(io, templateErrors);

@@ -9,6 +9,8 @@ import type { AdapterIO, JobRecord, PipelineContext, StageRecord, StatusSource }
 type Env = Readonly<Record<string, string | undefined>>;
 
 export interface GitHubOptions {
+  /** Read the previous run too (a target wants `changed`). */
+  previous?: boolean;
   token: string;
   needs: Record<string, { result?: string | undefined }> | undefined;
   policy: RetryPolicy;
@@ -185,6 +187,48 @@ function statuses(stages: readonly StageRecord[]): string[] {
   return stages.flatMap((stage) => stage.jobs.map((job) => job.status));
 }
 
+/** SPEC §9.13: the latest completed run before this one of the same workflow on the same branch. */
+async function readPreviousRun(
+  env: Env,
+  repo: string,
+  run: Json,
+  current: { id: string; workflowId: string; branch: string; createdAt: string },
+  options: GitHubOptions,
+): Promise<{ status?: string; unknown?: string }> {
+  if (!options.token) return { unknown: 'no github-token' };
+  if (!run && !current.workflowId)
+    return { unknown: 'this run could not be read (it needs "permissions: actions: read")' };
+  const workflowId = current.workflowId || text(run, 'workflow_id');
+  const api = (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '');
+  const url = `${api}/repos/${repo}/actions/workflows/${workflowId}/runs?branch=${encodeURIComponent(current.branch)}&status=completed&per_page=20`;
+  const answer = await getJson(
+    url,
+    {
+      Accept: 'application/vnd.github+json',
+      Authorization: `Bearer ${options.token}`,
+      'X-GitHub-Api-Version': '2022-11-28',
+    },
+    options.policy,
+  );
+  if (!answer.ok) return { unknown: permissionHint(answer.failure.status, answer.failure.message) };
+  const created = Date.parse(current.createdAt) || Infinity;
+  const previous = list(answer.page.json, 'workflow_runs').find(
+    (r) => text(r, 'id') !== current.id && (Date.parse(text(r, 'created_at')) || 0) <= created,
+  );
+  if (!previous) return { unknown: `no earlier completed run on ${current.branch}` };
+  const conclusion = text(previous, 'conclusion');
+  return { status: toZadigStatus(conclusion) ?? conclusion };
+}
+
+/** Authors of the pushed commits (a push event), for email's `$committers`. */
+function committersOf(event: Json): { login: string; name: string; email: string }[] {
+  return list(event, 'commits').map((c) => ({
+    login: text(c, 'author', 'username'),
+    name: text(c, 'author', 'name'),
+    email: text(c, 'author', 'email'),
+  }));
+}
+
 export async function readGitHubContext(env: Env, options: GitHubOptions): Promise<PipelineContext> {
   const event = readEvent(env, options);
   const triggering = env.GITHUB_EVENT_NAME === 'workflow_run' ? field(event, 'workflow_run') : undefined;
@@ -279,6 +323,20 @@ export async function readGitHubContext(env: Env, options: GitHubOptions): Promi
     firstLine(text(headCommit, 'message')) ||
     text(run, 'display_title');
   const jobStarts = (jobs ?? []).map((job) => unixSeconds(text(job, 'started_at'))).filter(Boolean);
+  const previous = options.previous
+    ? await readPreviousRun(
+        env,
+        repo,
+        run,
+        {
+          id: runId,
+          workflowId: triggering ? text(triggering, 'workflow_id') : '',
+          branch,
+          createdAt: text(triggering ?? run, 'created_at'),
+        },
+        options,
+      )
+    : {};
 
   return {
     platform: 'github',
@@ -312,5 +370,8 @@ export async function readGitHubContext(env: Env, options: GitHubOptions): Promi
     status,
     statusSource,
     unknownStatuses,
+    previousStatus: previous.status,
+    previousUnknown: previous.unknown,
+    committers: committersOf(event),
   };
 }

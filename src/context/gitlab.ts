@@ -10,6 +10,8 @@ import type { AdapterIO, JobRecord, PipelineContext, StageRecord } from './types
 type Env = Readonly<Record<string, string | undefined>>;
 
 export interface GitLabOptions {
+  /** Read the previous pipeline too (a target wants `changed`). */
+  previous?: boolean;
   token: string;
   policy: RetryPolicy;
   io: AdapterIO;
@@ -102,7 +104,14 @@ function tokenHint(status: number): string {
 
 export async function readGitLabContext(env: Env, options: GitLabOptions): Promise<PipelineContext> {
   const base = readGitLabEnvContext(env);
+  const committer = {
+    login: '',
+    name: base.repo.authorName,
+    email: /<([^>]+)>$/.exec(env.CI_COMMIT_AUTHOR || '')?.[1] ?? '',
+  };
+  base.committers = committer.email ? [committer] : [];
   if (!options.token) {
+    if (options.previous) base.previousUnknown = 'no GitLab token (read_api)';
     options.io.info(
       'No GitLab token: reporting this job alone. A token with read_api (NOTIFY_GITLAB_TOKEN or GITLAB_TOKEN) adds every job and bridge with its stage and status, failure reasons and timeouts.',
     );
@@ -121,8 +130,10 @@ export async function readGitLabContext(env: Env, options: GitLabOptions): Promi
     options.io.warning(
       `Cannot read this pipeline's jobs (${failure.message}): ${tokenHint(failure.status)}. Reporting this job alone.`,
     );
+    if (options.previous) base.previousUnknown = tokenHint(failure.status);
     return base;
   }
+  const previous = options.previous ? await readPreviousPipeline(api, env, headers, options) : {};
   const currentJob = Number(env.CI_JOB_ID || 0);
   const own = (job: Json) => num(job, 'id') === currentJob || NOTIFY_JOB.test(text(job, 'name'));
   const stages = groupGitLabJobs(
@@ -140,7 +151,28 @@ export async function readGitLabContext(env: Env, options: GitLabOptions): Promi
     status,
     statusSource: 'jobs',
     unknownStatuses,
+    previousStatus: previous.status,
+    previousUnknown: previous.unknown,
   };
+}
+
+/** SPEC §9.13: the latest finished pipeline before this one on CI_COMMIT_REF_NAME. */
+async function readPreviousPipeline(
+  api: string,
+  env: Env,
+  headers: Record<string, string>,
+  options: GitLabOptions,
+): Promise<{ status?: string; unknown?: string }> {
+  const ref = env.CI_COMMIT_REF_NAME || '';
+  const project = encodeURIComponent(env.CI_PROJECT_ID || '');
+  const url = `${api}/projects/${project}/pipelines?ref=${encodeURIComponent(ref)}&scope=finished&order_by=id&sort=desc&per_page=20`;
+  const answer = await getJson(url, headers, options.policy);
+  if (!answer.ok) return { unknown: tokenHint(answer.failure.status) };
+  const current = Number(env.CI_PIPELINE_ID || 0);
+  const previous = list(answer.page.json).find((p) => num(p, 'id') < current);
+  if (!previous) return { unknown: `no earlier finished pipeline on ${ref}` };
+  const status = text(previous, 'status');
+  return { status: toZadigStatus(status) ?? status };
 }
 
 /** GitLab from its predefined variables alone: one stage holding the current job (SPEC §9.6). */

@@ -63,5 +63,6 @@ export function readLocalContext(cwd: string, env: Readonly<Record<string, strin
     status: 'created',
     statusSource: 'none',
     unknownStatuses: [],
+    committers: authorEmail ? [{ login: '', name: authorName, email: authorEmail }] : [],
   };
 }

@@ -58,6 +58,12 @@ export interface PipelineContext {
   statusSource: StatusSource;
   /** Vendor status words that are not known, each named once in a warning. */
   unknownStatuses: string[];
+  /** The status of the previous finished run of this workflow on this ref, when asked and known. */
+  previousStatus?: string | undefined;
+  /** Why the previous run is not known, when it was asked for. */
+  previousUnknown?: string | undefined;
+  /** The authors of the commits of this run (for email's `$committers`). */
+  committers?: { login: string; name: string; email: string }[];
 }
 
 export interface AdapterIO {

@@ -14,7 +14,10 @@ export interface Texts {
   clickForMore: string;
   truncated: string;
   units: { h: string; m: string; s: string };
+  change: Record<Change, string>;
 }
+
+export type Change = 'fixed' | 'broken' | 'still_failing';
 
 const EN: Texts = {
   workflow: 'Workflow',
@@ -40,6 +43,7 @@ const EN: Texts = {
   clickForMore: 'Click for more information',
   truncated: '…(truncated)',
   units: { h: 'h ', m: 'm ', s: 's' },
+  change: { fixed: 'fixed', broken: 'broken', still_failing: 'still failing' },
 };
 
 const ZH: Texts = {
@@ -66,6 +70,7 @@ const ZH: Texts = {
   clickForMore: '点击查看更多信息',
   truncated: '…(已截断)',
   units: { h: '小时', m: '分', s: '秒' },
+  change: { fixed: '已修复', broken: '新失败', still_failing: '仍然失败' },
 };
 
 export function texts(language: Language): Texts {

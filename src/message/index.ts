@@ -3,7 +3,7 @@
 import type { Target } from '../config/load.js';
 import type { Member } from '../config/schema.js';
 import type { ZadigPayload } from '../payload.js';
-import { texts, type Texts } from './i18n.js';
+import { texts, type Change, type Texts } from './i18n.js';
 import { resolveMentions, type Mentions, type VendorField } from './mentions.js';
 import type { Render } from './template.js';
 import { codePoints, truncateTo } from './truncate.js';
@@ -105,20 +105,31 @@ const VENDOR_FIELDS: Record<string, VendorField> = {
   teams: 'teams',
 };
 
+const BAD = new Set(['failed', 'timeout', 'reject']);
+
+/** How this run's status compares with the previous run's: fixed, broken or still failing. */
+export function changeOf(status: string, previous: string | undefined): Change | undefined {
+  if (!previous) return undefined;
+  if (status === 'passed' && (BAD.has(previous) || previous === 'cancelled')) return 'fixed';
+  if (BAD.has(status) && previous === 'passed') return 'broken';
+  if (BAD.has(status) && BAD.has(previous)) return 'still_failing';
+  return undefined;
+}
+
 export function buildMessage(
   payload: ZadigPayload,
   target: Target,
   members: Readonly<Record<string, Member>>,
   nowSeconds: number,
+  previousStatus?: string,
 ): Message {
   const w = payload.workflow;
   const t = texts(target.language);
   const statusText = t.status[w.status] ?? w.status;
-  const title = cap(
-    `${statusIcon(w.status)} ${t.workflow} ${w.workflow_display_name} #${w.task_id} ${statusText}`,
-    CAP.title,
-    t,
-  );
+  const change = changeOf(w.status, previousStatus);
+  const changed = change ? ` (${t.change[change]})` : '';
+  const heading = `${statusIcon(w.status)} ${t.workflow} ${w.workflow_display_name} #${w.task_id} ${statusText}${changed}`;
+  const title = cap(heading, CAP.title, t);
   const end = w.end_time || nowSeconds;
   const facts: Fact[] = [
     { label: t.executor, value: cap(w.task_creator, CAP.fact, t) },

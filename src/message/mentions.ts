@@ -9,8 +9,10 @@ export interface Mentions {
   mobiles: string[];
   emails: string[];
   ids: string[];
-  /** `at` entries that name no known member, or that the vendor cannot mention. */
+  /** Members without an id, mobile or email this vendor can use. */
   unresolved: string[];
+  /** `$<login>` entries (and `$creator`) that are not in members: warned about once per run. */
+  unknown: string[];
 }
 
 /** Vendors that mention by mobile number; elsewhere digits are a user id (Discord ids are numeric). */
@@ -28,7 +30,7 @@ export function resolveMentions(
   members: Readonly<Record<string, Member>>,
   creator: string,
 ): Mentions {
-  const mentions: Mentions = { all: false, mobiles: [], emails: [], ids: [], unresolved: [] };
+  const mentions: Mentions = { all: false, mobiles: [], emails: [], ids: [], unresolved: [], unknown: [] };
   for (const entry of at) {
     if (entry.toLowerCase() === 'all') {
       mentions.all = true;
@@ -40,11 +42,15 @@ export function resolveMentions(
     }
     const login = entry === '$creator' ? creator : entry.slice(1);
     const member = members[login];
-    const own = vendor ? member?.[vendor] : undefined;
+    if (!member) {
+      mentions.unknown.push(login || entry);
+      continue;
+    }
+    const own = vendor ? member[vendor] : undefined;
     if (own) mentions.ids.push(own);
-    else if (member?.mobile) mentions.mobiles.push(member.mobile);
-    else if (member?.email) mentions.emails.push(member.email);
-    else mentions.unresolved.push(entry === '$creator' ? `$creator (${login || 'unknown'})` : entry);
+    else if (member.mobile) mentions.mobiles.push(member.mobile);
+    else if (member.email) mentions.emails.push(member.email);
+    else mentions.unresolved.push(entry === '$creator' ? `$creator (${login})` : entry);
   }
   const unique = (list: string[]) => [...new Set(list)];
   return {
@@ -53,5 +59,6 @@ export function resolveMentions(
     emails: unique(mentions.emails),
     ids: unique(mentions.ids),
     unresolved: unique(mentions.unresolved),
+    unknown: unique(mentions.unknown),
   };
 }

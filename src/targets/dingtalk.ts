@@ -22,7 +22,7 @@ export const dingtalk: HttpDriver = {
     const d = markdownDialect(escapeChatMarkdown);
     const { mentions } = message;
     const warnings = [
-      ...mentions.unresolved.map((who) => `cannot mention ${who}: no such member with a dingtalk id, mobile or email`),
+      ...mentions.unresolved.map((who) => `cannot mention ${who}: the member has no dingtalk id, mobile or email`),
       ...mentions.emails.map((email) => `cannot mention ${email}: DingTalk mentions by mobile or user id`),
     ];
     const mentioning = mentions.all || mentions.mobiles.length > 0 || mentions.ids.length > 0;

@@ -31,7 +31,7 @@ export const discord: HttpDriver = {
     const { mentions } = message;
     const cut = (text: string, max: number) => truncateTo(text, max, message.texts.truncated, codePoints);
     const warnings = [
-      ...mentions.unresolved.map((who) => `cannot mention ${who}: no such member with a discord id`),
+      ...mentions.unresolved.map((who) => `cannot mention ${who}: the member has no discord id`),
       ...[...mentions.emails, ...mentions.mobiles].map((who) => `cannot mention ${who}: Discord mentions by user id`),
     ];
     const title = cut(message.title, DISCORD_LIMITS.title);

@@ -29,16 +29,26 @@ export function parseSmtp(address: string): SmtpSettings {
   };
 }
 
-/** `to` entries: addresses, or `$creator` / `$<login>` resolved through members. */
+/** `to` entries: addresses; `$creator` / `$<login>` through members; `$committers`. */
 export function resolveRecipients(
   to: readonly string[],
   members: Readonly<Record<string, Member>>,
   creator: string,
   creatorEmail: string,
+  committers: readonly { login: string; email: string }[] = [],
 ): { recipients: string[]; warnings: string[] } {
   const recipients: string[] = [];
   const warnings: string[] = [];
   for (const entry of to) {
+    if (entry === '$committers') {
+      // GitHub's noreply addresses take no mail.
+      const emails = committers
+        .map((c) => members[c.login]?.email || c.email)
+        .filter((email) => email && !email.endsWith('@users.noreply.github.com'));
+      if (emails.length) recipients.push(...emails);
+      else warnings.push('cannot send to $committers: no committer email is known for this run');
+      continue;
+    }
     if (!entry.startsWith('$')) {
       recipients.push(entry);
       continue;
@@ -78,10 +88,16 @@ export function emailHtml(message: Message): string {
 }
 
 function envelope(input: BuildInput) {
-  const { target, message, payload, members } = input;
+  const { target, message, payload, members, committers } = input;
   const smtp = parseSmtp(target.smtp);
   const w = payload.workflow;
-  const { recipients, warnings } = resolveRecipients(target.to, members, w.task_creator, w.task_creator_email);
+  const { recipients, warnings } = resolveRecipients(
+    target.to,
+    members,
+    w.task_creator,
+    w.task_creator_email,
+    committers,
+  );
   const from = target.from || (smtp.user.includes('@') ? smtp.user : `workflow-notify@${smtp.host}`);
   return {
     smtp,

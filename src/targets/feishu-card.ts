@@ -13,7 +13,7 @@ export function larkMentions(mentions: Mentions): { text: string; warnings: stri
     ...mentions.emails.map((email) => `<at email=${email}></at>`),
   ];
   const warnings = [
-    ...mentions.unresolved.map((who) => `cannot mention ${who}: no such member with a feishu id or email`),
+    ...mentions.unresolved.map((who) => `cannot mention ${who}: the member has no feishu id or email`),
     ...mentions.mobiles.map((mobile) => `cannot mention ${mobile}: Feishu mentions by user id or email, not by mobile`),
   ];
   return { text: tags.join(' '), warnings };

@@ -41,7 +41,7 @@ export const slack: HttpDriver = {
     });
     const tags = [...(mentions.all ? ['<!channel>'] : []), ...mentions.ids.map((id) => `<@${id}>`)];
     const warnings = [
-      ...mentions.unresolved.map((who) => `cannot mention ${who}: no such member with a slack id`),
+      ...mentions.unresolved.map((who) => `cannot mention ${who}: the member has no slack id`),
       ...[...mentions.emails, ...mentions.mobiles].map(
         (who) => `cannot mention ${who}: Slack mentions by member id (U…)`,
       ),

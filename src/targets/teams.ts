@@ -16,7 +16,7 @@ export const teams: HttpDriver = {
     const { mentions } = message;
     const people = [...mentions.emails, ...mentions.ids];
     const warnings = [
-      ...mentions.unresolved.map((who) => `cannot mention ${who}: no such member with a teams id or email`),
+      ...mentions.unresolved.map((who) => `cannot mention ${who}: the member has no teams id or email`),
       ...mentions.mobiles.map((mobile) => `cannot mention ${mobile}: Teams mentions by email or user id`),
       ...(mentions.all ? ['cannot mention everyone: a Teams webhook cannot notify a whole channel'] : []),
     ];

@@ -20,6 +20,8 @@ export interface BuildInput {
   /** A credential fetched first (feishu-app's tenant token). */
   token?: string | undefined;
   members: Readonly<Record<string, Member>>;
+  /** Authors of this run's commits (email's `$committers`). */
+  committers?: readonly { login: string; name: string; email: string }[] | undefined;
   /** The webhook `body` template, rendered with JSON-string escaping. */
   bodyTemplate?: Render | undefined;
 }

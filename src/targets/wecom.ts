@@ -16,7 +16,7 @@ export const wecom: HttpDriver = {
     const d = markdownDialect(escapeChatMarkdown, '> ');
     const { mentions } = message;
     const warnings = [
-      ...mentions.unresolved.map((who) => `cannot mention ${who}: no such member with a wecom id, mobile or email`),
+      ...mentions.unresolved.map((who) => `cannot mention ${who}: the member has no wecom id, mobile or email`),
       ...mentions.emails.map((email) => `cannot mention ${email}: WeCom mentions by user id or mobile`),
     ];
     const heading = `### <font color="${COLOURS[message.tone]}">${escapeChatMarkdown(message.title)}</font>`;

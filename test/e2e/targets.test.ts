@@ -128,6 +128,40 @@ describe('email over SMTP', () => {
   });
 });
 
+describe('members', () => {
+  it('sends to $committers, and names a login missing from members once for the whole run', async () => {
+    const smtp = await track(startSmtp());
+    const chat = await track(startReceiver([{ status: 200, body: 'ok' }]));
+    const event = pushEvent('Fix checkout');
+    event.commits = [
+      { id: 'a1', message: 'one', author: { name: 'Ann Lee', email: 'ann@acme.example', username: 'ann' } },
+      { id: 'b2', message: 'two', author: { name: 'Bob', email: 'bob@users.noreply.github.com', username: 'bob' } },
+      { id: 'c3', message: 'three', author: { name: 'Cy', email: 'cy@acme.example', username: 'cy' } },
+    ];
+    const result = await runDist({
+      env: githubEnv({
+        INPUT_STATUS: 'failure',
+        INPUT_MEMBERS: 'bob: {email: bob@acme.example}\nann: {slack: U0ANN}',
+        INPUT_TARGETS: [
+          `- {type: email, smtp: "${smtp.url()}", to: "$committers", from: ci@acme.example}`,
+          `- {type: slack, name: a, webhook: "${chat.url}/services/T/B/X", at: "$ann;$nobody"}`,
+          `- {type: slack, name: b, webhook: "${chat.url}/services/T/B/Y", at: "$nobody"}`,
+        ].join('\n'),
+      }),
+      event,
+    });
+    expect(result.code).toBe(0);
+    expect(smtp.mails[0]!.to).toEqual(['ann@acme.example', 'bob@acme.example', 'cy@acme.example']);
+    const warnings = result.stdout.split('\n').filter((l) => l.includes('is not in members'));
+    expect(warnings).toEqual([
+      '::warning::"nobody" is not in members: it is left out of mentions and recipients (add it to members).',
+    ]);
+    expect(JSON.parse(chat.requests.find((r) => r.url.endsWith('/X'))!.body).text).toBe(
+      '❌ Workflow CI #47 failed <@U0ANN>',
+    );
+  });
+});
+
 describe('all nine targets in one run', () => {
   it('delivers to every type concurrently, and a hostile commit message is only ever text', async () => {
     const n = await startAll();

@@ -8,6 +8,8 @@ export interface GitHubApiOptions {
   /** Answer every request 403 as GitHub does when the token lacks `actions: read`. */
   forbidden?: boolean;
   token?: string;
+  /** Runs listed by /actions/workflows/:id/runs (newest first, as GitHub lists them). */
+  workflowRuns?: Record<string, unknown>[];
 }
 
 const FORBIDDEN = JSON.stringify({
@@ -30,6 +32,14 @@ export async function startGitHubApi(options: GitHubApiOptions): Promise<Receive
     const url = new URL(request.url, api.url);
     const runId = String(options.run.id);
     if (url.pathname === `/repos/acme/shop/actions/runs/${runId}`) return json(options.run);
+    if (url.pathname === `/repos/acme/shop/actions/workflows/${String(options.run.workflow_id)}/runs`) {
+      const branch = url.searchParams.get('branch');
+      const status = url.searchParams.get('status');
+      const runs = (options.workflowRuns ?? []).filter(
+        (r) => (!branch || r.head_branch === branch) && (!status || r.status === status),
+      );
+      return json({ total_count: runs.length, workflow_runs: runs });
+    }
     const jobsPath = new RegExp(`^/repos/acme/shop/actions/runs/${runId}/attempts/(\\d+)/jobs$`);
     if (jobsPath.test(url.pathname)) {
       const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 30));

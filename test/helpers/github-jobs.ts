@@ -85,6 +85,7 @@ export function githubRun(runId = 8123456789, overrides: Record<string, unknown>
   return {
     id: runId,
     name: 'CI',
+    workflow_id: 161335,
     display_title: 'Fix checkout for "quoted" carts',
     run_number: 47,
     run_attempt: 1,

@@ -77,7 +77,12 @@ export function gitlabJob(spec: GitLabJobSpec): Record<string, unknown> {
   return job;
 }
 
-export async function startGitLabApi(options: { token: string; jobs: GitLabJobSpec[] }): Promise<Receiver> {
+export async function startGitLabApi(options: {
+  token: string;
+  jobs: GitLabJobSpec[];
+  /** Pipelines listed by /projects/:id/pipelines: { id, ref, status }. */
+  pipelines?: { id: number; ref: string; status: string }[];
+}): Promise<Receiver> {
   const json = (body: unknown, headers: Record<string, string> = {}): Reply => ({
     status: 200,
     body: JSON.stringify(body),
@@ -92,6 +97,25 @@ export async function startGitLabApi(options: { token: string; jobs: GitLabJobSp
       };
     }
     const url = new URL(request.url, api.url);
+    if (url.pathname === `/api/v4/projects/${PROJECT_ID}/pipelines`) {
+      const ref = url.searchParams.get('ref');
+      const finished = url.searchParams.get('scope') === 'finished';
+      const pipelines = (options.pipelines ?? [])
+        .filter(
+          (p) =>
+            (!ref || p.ref === ref) && (!finished || ['success', 'failed', 'canceled', 'skipped'].includes(p.status)),
+        )
+        .sort((a, b) => b.id - a.id)
+        .map((p) => ({
+          ...p,
+          iid: p.id - 900000,
+          project_id: PROJECT_ID,
+          sha: '0a1b2c3d',
+          source: 'push',
+          web_url: `https://gitlab.example.com/acme/shop/-/pipelines/${p.id}`,
+        }));
+      return json(pipelines, { 'X-Page': '1', 'X-Total-Pages': '1', 'X-Total': String(pipelines.length) });
+    }
     const match = new RegExp(`^/api/v4/projects/${PROJECT_ID}/pipelines/${PIPELINE_ID}/(jobs|bridges)$`).exec(
       url.pathname,
     );
