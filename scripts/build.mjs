@@ -1,7 +1,8 @@
 // Builds dist/: ncc bundles src/index.ts (minified), then the chunks it splits off for lazy
-// imports (nodemailer), which ncc leaves unminified, are minified with terser.
+// imports (nodemailer, handlebars), which ncc leaves unminified, are minified with terser.
+// Last, the config file's JSON Schema is written from the bundle to schema/.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { minify } from 'terser';
 
 rmSync('dist', { recursive: true, force: true });
@@ -32,3 +33,7 @@ for (const file of readdirSync('dist')) {
   });
   writeFileSync(path, code);
 }
+
+mkdirSync('schema', { recursive: true });
+const schema = execFileSync(process.execPath, ['dist/index.js', '--schema'], { encoding: 'utf8' });
+writeFileSync('schema/workflow-notify.schema.json', schema);

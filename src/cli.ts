@@ -6,6 +6,8 @@ export interface ParsedArgs {
   flags: Record<string, string>;
   help: boolean;
   version: boolean;
+  /** Print the config file's JSON Schema. */
+  schema: boolean;
   errors: string[];
 }
 
@@ -13,11 +15,15 @@ const BOOLEAN_FLAGS = new Set(['dry-run', 'fail-on-error']);
 
 /** `--name value`, `--name=value`, and bare `--dry-run` / `--fail-on-error`. */
 export function parseArgs(argv: readonly string[]): ParsedArgs {
-  const parsed: ParsedArgs = { flags: {}, help: false, version: false, errors: [] };
+  const parsed: ParsedArgs = { flags: {}, help: false, version: false, schema: false, errors: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '--help' || arg === '-h') {
       parsed.help = true;
+      continue;
+    }
+    if (arg === '--schema') {
+      parsed.schema = true;
       continue;
     }
     if (arg === '--version' || arg === '-v') {
@@ -52,7 +58,7 @@ export const HELP = `workflow-notify ${VERSION}
 Zadig-style workflow notifications for GitHub Actions, GitLab CI and any shell.
 
 Usage: workflow-notify [--input value]...
-       workflow-notify --help | --version
+       workflow-notify --help | --version | --schema (the config file's JSON Schema)
 
 Every input can be a flag (--name), an environment variable (NOTIFY_NAME, hyphens as
 underscores; INPUT_NAME inside GitHub Actions) or a key of the --config file. A flag beats the

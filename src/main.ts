@@ -160,6 +160,11 @@ async function runFlow(io: PlatformIO, options: RunOptions): Promise<number> {
     io.info(VERSION);
     return 0;
   }
+  if (args.schema) {
+    const { configJsonSchema } = await import('./config/json-schema.js');
+    io.info(JSON.stringify(configJsonSchema(), null, 2));
+    return 0;
+  }
 
   // Inputs: mask every credential before anything can be printed.
   warnUnknownVariables(io);

@@ -96,6 +96,49 @@ const enumOf = <T extends readonly [string, ...string[]]>(values: T) =>
     error: (issue) => `expected one of ${values.join(', ')}${didYouMean(String(issue.input), values)}`,
   });
 
+const seconds = z.preprocess(
+  toNumber,
+  z
+    .number({ error: 'expected a number of seconds' })
+    .positive('must be more than 0')
+    .max(300, 'must be at most 300 seconds'),
+);
+
+const retryCount = z.preprocess(
+  toNumber,
+  z
+    .number({ error: 'expected a whole number from 0 to 10' })
+    .int('expected a whole number from 0 to 10')
+    .min(0, 'expected a whole number from 0 to 10')
+    .max(10, 'expected a whole number from 0 to 10'),
+);
+
+/**
+ * What a config file may hold where a value is read leniently (a list as one string, a number
+ * as text): the JSON Schema shapes that replace the parsed ones (see json-schema.ts).
+ */
+export const INPUT_SHAPES = new Map<z.ZodType, Record<string, unknown>>([
+  [text, { type: ['string', 'number'] }],
+  [list, { anyOf: [{ type: 'string' }, { type: 'array', items: { type: ['string', 'number'] } }] }],
+  [
+    bool,
+    { anyOf: [{ type: 'boolean' }, { type: 'string', enum: ['true', 'false', 'yes', 'no', 'on', 'off', '1', '0'] }] },
+  ],
+  [
+    events,
+    {
+      anyOf: [
+        { type: 'string' },
+        { type: 'array', items: { type: 'string', enum: [...EVENT_WORDS, ...Object.keys(EVENT_ALIASES)] } },
+      ],
+    },
+  ],
+  [language, { type: 'string', enum: [...LANGUAGES, 'zh', 'zh_CN', 'zh-cn'] }],
+  [status, { type: 'string', enum: [...new Set([...ZADIG_STATUSES, ...STATUS_WORDS])] }],
+  [seconds, { type: ['number', 'string'], exclusiveMinimum: 0, maximum: 300 }],
+  [retryCount, { type: ['integer', 'string'], minimum: 0, maximum: 10 }],
+]);
+
 export const memberSchema = z.strictObject({
   name: text.optional(),
   email: text.optional(),
@@ -160,25 +203,8 @@ export const settingsSchema = z.strictObject({
   'github-token': text.optional(),
   'gitlab-token': text.optional(),
   members: z.record(z.string(), memberSchema, { error: 'expected a map of logins to members' }).optional(),
-  'timeout-seconds': z
-    .preprocess(
-      toNumber,
-      z
-        .number({ error: 'expected a number of seconds' })
-        .positive('must be more than 0')
-        .max(300, 'must be at most 300 seconds'),
-    )
-    .optional(),
-  retries: z
-    .preprocess(
-      toNumber,
-      z
-        .number({ error: 'expected a whole number from 0 to 10' })
-        .int('expected a whole number from 0 to 10')
-        .min(0, 'expected a whole number from 0 to 10')
-        .max(10, 'expected a whole number from 0 to 10'),
-    )
-    .optional(),
+  'timeout-seconds': seconds.optional(),
+  retries: retryCount.optional(),
   'fail-on-error': bool.optional(),
   'dry-run': bool.optional(),
   ...sharedTargetFields,
