@@ -22,6 +22,8 @@ export interface RunOptions {
   /** An event payload, written to a file named by GITHUB_EVENT_PATH. */
   event?: unknown;
   cwd?: string;
+  /** Node options before the script (e.g. --import of a test preload). */
+  execArgv?: string[];
 }
 
 /** The GITHUB_OUTPUT file format: `name<<DELIMITER`, the value, the delimiter. */
@@ -87,7 +89,10 @@ export function runDist(options: RunOptions = {}): Promise<RunResult> {
   }
   const started = Date.now();
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [DIST, ...(options.argv ?? [])], { env, cwd: options.cwd ?? dir });
+    const child = spawn(process.execPath, [...(options.execArgv ?? []), DIST, ...(options.argv ?? [])], {
+      env,
+      cwd: options.cwd ?? dir,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
