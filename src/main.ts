@@ -6,7 +6,6 @@ import { INPUT_NAMES } from './config/schema.js';
 import { didYouMean } from './config/suggest.js';
 import { readGitHubContext } from './context/github.js';
 import { readGitLabContext } from './context/gitlab.js';
-import { readLocalContext } from './context/local.js';
 import type { PipelineContext } from './context/types.js';
 import { deliver, preview, type Delivery, type TargetResult, type TokenCache } from './deliver.js';
 import { describePosition, jsonErrorPosition } from './json-position.js';
@@ -68,13 +67,27 @@ async function readContext(io: PlatformIO, settings: Settings, cwd: string): Pro
   }
   if (io.platform === 'gitlab')
     return readGitLabContext(io.env, { token: settings.gitlabToken, policy, io, previous: true });
+  // git (child_process) is only needed in a terminal.
+  const { readLocalContext } = await import('./context/local.js');
   return readLocalContext(cwd, io.env);
 }
+
+/** A dry run shows this much of a body; a larger one (a 1,000-job payload) is shown in part. */
+const SHOWN_BODY_BYTES = 64 * 1024;
 
 function printRequest(io: PlatformIO, request: HttpRequest): void {
   io.info(`  ${request.method} ${displayUrl(request.url)}`);
   for (const [name, value] of Object.entries(request.headers)) io.info(`  ${name}: ${value}`);
-  if (request.body !== undefined) io.info(`  body (${Buffer.byteLength(request.body)} bytes): ${request.body}`);
+  if (request.body === undefined) return;
+  const bytes = Buffer.byteLength(request.body);
+  const shown =
+    bytes > SHOWN_BODY_BYTES
+      ? `${Buffer.from(request.body)
+          .subarray(0, SHOWN_BODY_BYTES)
+          .toString('utf8')
+          .replace(/\uFFFD$/, '')}… (${bytes - SHOWN_BODY_BYTES} more bytes)`
+      : request.body;
+  io.info(`  body (${bytes} bytes): ${shown}`);
 }
 
 /**
@@ -168,7 +181,7 @@ async function runFlow(io: PlatformIO, options: RunOptions): Promise<number> {
 
   // Inputs: mask every credential before anything can be printed.
   warnUnknownVariables(io);
-  const { raw, errors } = mergeLayers({ env: io.env, inputs: readInputs(io), flags: args.flags });
+  const { raw, errors } = await mergeLayers({ env: io.env, inputs: readInputs(io), flags: args.flags });
   maskSecrets(io, raw);
   const earlier = [...args.errors, ...errors];
   const loaded = validate(raw, io.env, earlier.length === 0);

@@ -1,22 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { mergeLayers, validate, type LoadResult, type Sources } from '../src/config/load.js';
 
-function load(partial: Partial<Sources>): LoadResult {
+async function load(partial: Partial<Sources>): Promise<LoadResult> {
   const sources: Sources = { env: {}, inputs: {}, flags: {}, ...partial };
-  const { raw, errors } = mergeLayers(sources);
+  const { raw, errors } = await mergeLayers(sources);
   const result = validate(raw, sources.env, errors.length === 0);
   if (errors.length === 0) return result;
   return { ok: false, errors: [...errors, ...(result.ok ? [] : result.errors)] };
 }
 
-function settingsOf(partial: Partial<Sources>) {
-  const result = load(partial);
+async function settingsOf(partial: Partial<Sources>) {
+  const result = await load(partial);
   if (!result.ok) throw new Error(result.errors.join('\n'));
   return result.settings;
 }
 
-function errorsOf(partial: Partial<Sources>): string[] {
-  const result = load(partial);
+async function errorsOf(partial: Partial<Sources>): Promise<string[]> {
+  const result = await load(partial);
   if (result.ok) throw new Error('expected errors');
   return result.errors;
 }
@@ -24,8 +24,8 @@ function errorsOf(partial: Partial<Sources>): string[] {
 const HOOK = 'https://hooks.example.com/zadig';
 
 describe('configuration', () => {
-  it('makes one target from the single-target inputs, with defaults', () => {
-    const settings = settingsOf({ inputs: { type: 'webhook', webhook: HOOK } });
+  it('makes one target from the single-target inputs, with defaults', async () => {
+    const settings = await settingsOf({ inputs: { type: 'webhook', webhook: HOOK } });
     expect(settings.targets).toHaveLength(1);
     expect(settings.targets[0]).toMatchObject({
       index: 0,
@@ -41,15 +41,17 @@ describe('configuration', () => {
     expect(settings).toMatchObject({ timeoutSeconds: 10, retries: 2, failOnError: false, dryRun: false });
   });
 
-  it('defaults events to always when a message is set', () => {
-    const settings = settingsOf({ inputs: { type: 'webhook', webhook: HOOK, message: 'Please confirm staging' } });
+  it('defaults events to always when a message is set', async () => {
+    const settings = await settingsOf({
+      inputs: { type: 'webhook', webhook: HOOK, message: 'Please confirm staging' },
+    });
     expect(settings.targets[0]?.events).toEqual(['always']);
   });
 
-  it('lets a flag beat the environment and the environment beat the config file', () => {
+  it('lets a flag beat the environment and the environment beat the config file', async () => {
     const file =
       'retries: 5\ntimeout-seconds: 3\nlanguage: zh-CN\ntype: webhook\nwebhook: https://file.example.com/h\n';
-    const settings = settingsOf({
+    const settings = await settingsOf({
       inputs: { config: 'notify.yml', retries: '4', 'timeout-seconds': '7' },
       flags: { retries: '1' },
       readFile: () => file,
@@ -60,8 +62,8 @@ describe('configuration', () => {
     expect(settings.targets[0]?.webhook).toBe('https://file.example.com/h');
   });
 
-  it('reads targets as YAML, normalises event aliases and lists, and applies top-level defaults', () => {
-    const settings = settingsOf({
+  it('reads targets as YAML, normalises event aliases and lists, and applies top-level defaults', async () => {
+    const settings = await settingsOf({
       inputs: {
         events: 'failed',
         branches: 'main;release/*',
@@ -84,15 +86,15 @@ describe('configuration', () => {
     expect(settings.targets[1]?.headers).toEqual({ Authorization: 'Bearer x1y2z3' });
   });
 
-  it('puts the single target first and numbers the targets list after it', () => {
-    const settings = settingsOf({
+  it('puts the single target first and numbers the targets list after it', async () => {
+    const settings = await settingsOf({
       inputs: { type: 'webhook', webhook: HOOK, targets: '- type: webhook\n  webhook: https://b.example.com/h' },
     });
     expect(settings.targets.map((t) => t.name)).toEqual(['webhook#0', 'webhook#1']);
   });
 
-  it('expands ${NAME} in inputs and config values, and $${NAME} stays literal', () => {
-    const settings = settingsOf({
+  it('expands ${NAME} in inputs and config values, and $${NAME} stays literal', async () => {
+    const settings = await settingsOf({
       env: { HOOK_URL: HOOK, TEAM: 'ops' },
       inputs: { type: 'webhook', webhook: '${HOOK_URL}', title: 'Team ${TEAM} $${TEAM}' },
     });
@@ -100,23 +102,23 @@ describe('configuration', () => {
     expect(settings.targets[0]?.title).toBe('Team ops ${TEAM}');
   });
 
-  it('never expands ${NAME} in needs (pipeline data)', () => {
-    const settings = settingsOf({
+  it('never expands ${NAME} in needs (pipeline data)', async () => {
+    const settings = await settingsOf({
       env: { SECRET: 'leak' },
       inputs: { type: 'webhook', webhook: HOOK, needs: '{"build":{"result":"success","outputs":{"x":"${SECRET}"}}}' },
     });
     expect(settings.needs).toEqual({ build: { result: 'success', outputs: { x: '${SECRET}' } } });
   });
 
-  it('names an unset ${NAME} with its path', () => {
-    expect(errorsOf({ inputs: { targets: '- type: webhook\n  webhook: ${MISSING_HOOK}' } })).toEqual([
+  it('names an unset ${NAME} with its path', async () => {
+    expect(await errorsOf({ inputs: { targets: '- type: webhook\n  webhook: ${MISSING_HOOK}' } })).toEqual([
       'targets[0].webhook: ${MISSING_HOOK} is not set in the environment',
       'targets[0].webhook: required for webhook targets',
     ]);
   });
 
-  it('reports every problem at once, each with its path', () => {
-    const errors = errorsOf({
+  it('reports every problem at once, each with its path', async () => {
+    const errors = await errorsOf({
       inputs: {
         retries: '11',
         'timeout-seconds': '0',
@@ -152,28 +154,28 @@ describe('configuration', () => {
     ]);
   });
 
-  it('suggests the closest key for an unknown config-file key', () => {
-    const errors = errorsOf({
+  it('suggests the closest key for an unknown config-file key', async () => {
+    const errors = await errorsOf({
       inputs: { config: 'c.yml' },
       readFile: () => 'type: webhook\nwebhook: https://a.example.com/h\nfail-on-eror: true\n',
     });
     expect(errors).toEqual(['fail-on-eror: unknown key; did you mean "fail-on-error"?']);
   });
 
-  it('reports the URL check of the single target even when another input is wrong', () => {
-    expect(errorsOf({ inputs: { type: 'webhook', webhook: 'ftp://x', retries: 'x' } })).toEqual([
+  it('reports the URL check of the single target even when another input is wrong', async () => {
+    expect(await errorsOf({ inputs: { type: 'webhook', webhook: 'ftp://x', retries: 'x' } })).toEqual([
       'retries: expected a whole number from 0 to 10',
       'webhook: expected an http:// or https:// address',
     ]);
   });
 
-  it('asks for a target when there is none', () => {
-    expect(errorsOf({})).toEqual(['no target: set type and webhook, or a targets list']);
+  it('asks for a target when there is none', async () => {
+    expect(await errorsOf({})).toEqual(['no target: set type and webhook, or a targets list']);
   });
 
-  it('rejects two targets with the same name', () => {
+  it('rejects two targets with the same name', async () => {
     expect(
-      errorsOf({
+      await errorsOf({
         inputs: {
           targets:
             '- {type: webhook, name: a, webhook: "https://a.example.com"}\n- {type: webhook, name: a, webhook: "https://b.example.com"}',
@@ -182,8 +184,8 @@ describe('configuration', () => {
     ).toEqual(['targets[1].name: "a" is already the name of targets[0]']);
   });
 
-  it('reports YAML errors without quoting the offending line (it may hold a secret)', () => {
-    const errors = errorsOf({
+  it('reports YAML errors without quoting the offending line (it may hold a secret)', async () => {
+    const errors = await errorsOf({
       inputs: { targets: '- type: webhook\n  webhook: "https://x.example.com/SECRET123\n  bad: [' },
     });
     expect(errors).toHaveLength(1);
@@ -191,9 +193,9 @@ describe('configuration', () => {
     expect(errors[0]).not.toContain('SECRET123');
   });
 
-  it('reports an unreadable config file', () => {
+  it('reports an unreadable config file', async () => {
     expect(
-      errorsOf({
+      await errorsOf({
         inputs: { config: 'missing.yml' },
         readFile: () => {
           throw Object.assign(new Error('nope'), { code: 'ENOENT' });
@@ -202,14 +204,16 @@ describe('configuration', () => {
     ).toEqual(['config: cannot read missing.yml (ENOENT)']);
   });
 
-  it('reads status words from GitHub and GitLab', () => {
-    expect(settingsOf({ inputs: { type: 'webhook', webhook: HOOK, status: 'canceled' } }).status).toBe('cancelled');
-    expect(settingsOf({ inputs: { type: 'webhook', webhook: HOOK, status: 'success' } }).status).toBe('passed');
+  it('reads status words from GitHub and GitLab', async () => {
+    expect((await settingsOf({ inputs: { type: 'webhook', webhook: HOOK, status: 'canceled' } })).status).toBe(
+      'cancelled',
+    );
+    expect((await settingsOf({ inputs: { type: 'webhook', webhook: HOOK, status: 'success' } })).status).toBe('passed');
   });
 
-  it('takes GITLAB_TOKEN when gitlab-token is not set', () => {
+  it('takes GITLAB_TOKEN when gitlab-token is not set', async () => {
     expect(
-      settingsOf({ env: { GITLAB_TOKEN: 'glpat-x' }, inputs: { type: 'webhook', webhook: HOOK } }).gitlabToken,
+      (await settingsOf({ env: { GITLAB_TOKEN: 'glpat-x' }, inputs: { type: 'webhook', webhook: HOOK } })).gitlabToken,
     ).toBe('glpat-x');
   });
 });

@@ -40,19 +40,17 @@ const anyText = fc.oneof(
 const isWellFormed = (s: string) => Buffer.from(s, 'utf8').toString('utf8') === s;
 
 describe('config parser', () => {
-  it('never throws on any input values, and every problem has a path', () => {
-    fc.assert(
-      fc.property(
-        fc.dictionary(fc.constantFrom(...INPUT_NAMES), fc.oneof(anyText, fc.jsonValue()), { maxKeys: 6 }),
-        (values) => {
-          const inputs = Object.fromEntries(
-            Object.entries(values).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
-          );
-          const { raw, errors } = mergeLayers({ env: {}, inputs, flags: {} });
-          const result = validate(raw, {}, errors.length === 0);
-          if (!result.ok) for (const e of result.errors) expect(e).toMatch(/^[^:\s]+.*: /);
-        },
-      ),
+  it('never throws on any input values, and every problem has a path', async () => {
+    const values = fc.dictionary(fc.constantFrom(...INPUT_NAMES), fc.oneof(anyText, fc.jsonValue()), { maxKeys: 6 });
+    await fc.assert(
+      fc.asyncProperty(values, async (picked) => {
+        const inputs = Object.fromEntries(
+          Object.entries(picked).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+        );
+        const { raw, errors } = await mergeLayers({ env: {}, inputs, flags: {} });
+        const result = validate(raw, {}, errors.length === 0);
+        if (!result.ok) for (const e of result.errors) expect(e).toMatch(/^[^:\s]+.*: /);
+      }),
       RUNS,
     );
   });

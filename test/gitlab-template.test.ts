@@ -43,8 +43,10 @@ describe('.gitlab-ci-template.yml', () => {
     expect(template['.workflow-notify']).toMatchObject({
       image: 'node:24-alpine',
       dependencies: [],
-      variables: { WORKFLOW_NOTIFY_VERSION: version, WORKFLOW_NOTIFY_BUNDLE: '' },
+      variables: { GIT_DEPTH: '1' },
     });
+    // No job-level defaults for the bundle or version: they would override a user's global variables.
+    expect(Object.keys(template['.workflow-notify']!.variables!)).toEqual(['GIT_DEPTH']);
     expect(template['workflow-notify:started']).toEqual({
       extends: '.workflow-notify',
       stage: '.pre',
@@ -67,8 +69,8 @@ describe('.gitlab-ci-template.yml', () => {
 
   it('runs the npm package at this version by default, or the bundle it is pointed at', () => {
     const script = template['.workflow-notify']!.script!.join('\n');
-    expect(script).toContain('npx --yes "workflow-notify@$WORKFLOW_NOTIFY_VERSION"');
-    expect(script).toContain('node "$WORKFLOW_NOTIFY_BUNDLE"');
+    expect(script).toContain(`npx --yes "workflow-notify@\${WORKFLOW_NOTIFY_VERSION:-${version}}"`);
+    expect(script).toContain('if [ -n "${WORKFLOW_NOTIFY_BUNDLE:-}" ]; then\n  node "$WORKFLOW_NOTIFY_BUNDLE"');
     expect(root('.gitlab-ci-template.yml')).toContain(`/-/raw/v${version}/.gitlab-ci-template.yml`);
   });
 });
@@ -91,8 +93,10 @@ describe('templates/workflow-notify.yml (CI/CD component)', () => {
       NOTIFY_TYPE: '$[[ inputs.type ]]',
       NOTIFY_WEBHOOK: '${$[[ inputs.webhook-variable ]]}',
       NOTIFY_LANGUAGE: '$[[ inputs.language ]]',
-      WORKFLOW_NOTIFY_VERSION: version,
     });
+    expect(body['.workflow-notify']!.script!.join('\n')).toContain(
+      `workflow-notify@\${WORKFLOW_NOTIFY_VERSION:-${version}}`,
+    );
     expect(body['.workflow-notify']!.image).toBe('$[[ inputs.image ]]');
   });
 

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import type { ZadigStatus } from '../status.js';
 import { expandAll } from './expand.js';
@@ -153,7 +152,9 @@ function firstLine(message: string): string {
   return (message.split('\n')[0] ?? '').trim();
 }
 
-function parseStructured(name: string, value: string, errors: string[]): unknown {
+type ParseYaml = (source: string) => unknown;
+
+function parseStructured(name: string, value: string, errors: string[], parseYaml: ParseYaml): unknown {
   try {
     return name === 'needs' ? JSON.parse(value) : parseYaml(value);
   } catch (error) {
@@ -162,15 +163,20 @@ function parseStructured(name: string, value: string, errors: string[]): unknown
   }
 }
 
-function stringLayer(values: Record<string, string>, errors: string[]): Record<string, unknown> {
+function stringLayer(values: Record<string, string>, errors: string[], parseYaml: ParseYaml): Record<string, unknown> {
   const layer: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(values)) {
-    layer[name] = STRUCTURED_INPUTS.has(name) ? parseStructured(name, value, errors) : value;
+    layer[name] = STRUCTURED_INPUTS.has(name) ? parseStructured(name, value, errors, parseYaml) : value;
   }
   return layer;
 }
 
-function readConfigFile(path: string, sources: Sources, errors: string[]): Record<string, unknown> {
+function readConfigFile(
+  path: string,
+  sources: Sources,
+  errors: string[],
+  parseYaml: ParseYaml,
+): Record<string, unknown> {
   let source: string;
   try {
     source = (sources.readFile ?? ((p: string) => readFileSync(p, 'utf8')))(path);
@@ -293,13 +299,18 @@ function resolveTargets(input: SettingsInput, errors: string[], expectTargets: b
   });
 }
 
-/** Merges the layers (flags > inputs > config file), expands `${NAME}`, validates, resolves targets. */
-export function mergeLayers(sources: Sources): { raw: Record<string, unknown>; errors: string[] } {
+/** Merges the layers (flags > inputs > config file) and expands `${NAME}`. */
+export async function mergeLayers(sources: Sources): Promise<{ raw: Record<string, unknown>; errors: string[] }> {
   const errors: string[] = [];
-  const inputs = stringLayer(sources.inputs, errors);
-  const flags = stringLayer(sources.flags, errors);
   const configPath = (sources.flags.config ?? sources.inputs.config)?.trim();
-  const file = configPath ? readConfigFile(configPath, sources, errors) : {};
+  // The YAML parser is loaded only when there is YAML to read.
+  const yamlInputs = [...Object.keys(sources.inputs), ...Object.keys(sources.flags)].some(
+    (k) => k === 'targets' || k === 'members',
+  );
+  const parseYaml: ParseYaml = configPath || yamlInputs ? (await import('yaml')).parse : () => undefined;
+  const inputs = stringLayer(sources.inputs, errors, parseYaml);
+  const flags = stringLayer(sources.flags, errors, parseYaml);
+  const file = configPath ? readConfigFile(configPath, sources, errors, parseYaml) : {};
   const merged = { ...file, ...inputs, ...flags };
   delete merged.config;
   const raw = expandAll(merged, sources.env, '', errors, NOT_EXPANDED) as Record<string, unknown>;

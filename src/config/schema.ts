@@ -1,4 +1,7 @@
 import { z } from 'zod';
+
+// One parse per run: compiling fast parsers (zod's JIT) costs more than it saves.
+z.config({ jitless: true });
 import { splitList } from '../lists.js';
 import { STATUS_WORDS, ZADIG_STATUSES, toZadigStatus } from '../status.js';
 import { didYouMean } from './suggest.js';

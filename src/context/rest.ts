@@ -1,9 +1,17 @@
-import { fetchOnce, judgeHttp, snippet, withRetry, type Outcome, type RetryPolicy } from '../http.js';
+import {
+  fetchOnce,
+  judgeHttp,
+  snippet,
+  withRetry,
+  type Outcome,
+  type ResponseHeaders,
+  type RetryPolicy,
+} from '../http.js';
 import { USER_AGENT } from '../version.js';
 
 export interface JsonPage {
   json: unknown;
-  headers: Headers;
+  headers: ResponseHeaders;
 }
 
 export interface RestFailure {

@@ -35,13 +35,15 @@ function repository(testScript: string, variables: Record<string, string>): stri
     join(dir, '.gitlab-ci.yml'),
     stringify({
       include: [{ local: '.gitlab-ci-template.yml' }],
+      // The dist/ folder (its index.js loads chunks beside it), as a global YAML variable.
+      variables: { WORKFLOW_NOTIFY_BUNDLE: dirname(DIST) },
       stages: ['build', 'test'],
       compile: { stage: 'build', script: ['echo compiling'] },
       unit: { stage: 'test', script: [testScript] },
     }),
   );
   // What a project keeps in Settings → CI/CD → Variables (masked there).
-  writeFileSync(join(dir, '.gitlab-ci-local-variables.yml'), stringify({ WORKFLOW_NOTIFY_BUNDLE: DIST, ...variables }));
+  writeFileSync(join(dir, '.gitlab-ci-local-variables.yml'), stringify(variables));
   writeFileSync(join(dir, '.gitignore'), '.gitlab-ci-local*\n');
   git('add', '.gitlab-ci.yml', '.gitlab-ci-template.yml', '.gitignore');
   git('commit', '-q', '-m', 'Fix checkout for "quoted" carts');
