@@ -35,6 +35,8 @@ export function writeOutputs(
   payload: ZadigPayload,
   results: readonly TargetResult[],
 ): void {
+  // A 1,000-job payload is half a megabyte of JSON: built only when it goes somewhere.
+  if (!io.hasOutputs) return;
   const fired = [...new Set(results.filter((r) => !r.skipped).flatMap((r) => r.events))];
   io.setOutput('status', status);
   io.setOutput('events', fired.join(';'));

@@ -10,6 +10,10 @@ export class ConsoleIO implements PlatformIO {
     protected readonly write: Write,
   ) {}
 
+  get hasOutputs(): boolean {
+    return false;
+  }
+
   inputVariable(input: string): string {
     return `NOTIFY_${input.toUpperCase().replace(/-/g, '_')}`;
   }

@@ -14,6 +14,10 @@ export class GitHubIO extends ConsoleIO {
     super('github', env, redactor, write);
   }
 
+  override get hasOutputs(): boolean {
+    return Boolean(this.env.GITHUB_OUTPUT);
+  }
+
   override inputVariable(input: string): string {
     return `INPUT_${input.replace(/ /g, '_').toUpperCase()}`;
   }

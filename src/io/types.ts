@@ -13,6 +13,8 @@ export interface PlatformIO {
   warning(line: string): void;
   error(line: string): void;
   debug(line: string): void;
+  /** Whether outputs go anywhere (GitHub's output file); when not, they are not even built. */
+  readonly hasOutputs: boolean;
   /** Tells the platform to hide these values in its own log (GitHub only). */
   mask(values: readonly string[]): void;
   setOutput(name: string, value: string): void;
