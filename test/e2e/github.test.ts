@@ -266,6 +266,24 @@ describe('the action on GitHub, end to end', () => {
     expect(result.stdout).toMatch(/^ {2}body \(\d+ bytes\): \{"object_kind":"workflow"/m);
   });
 
+  it('shows the first 64 KB of a larger body in a dry run, with the size of the rest', async () => {
+    const event = example('push');
+    (event.head_commit as { message: string }).message = `Big change\n\n${'x'.repeat(70_000)}`;
+    const result = await runDist({
+      env: githubEnv({
+        INPUT_TYPE: 'webhook',
+        INPUT_WEBHOOK: 'https://h.example.com/x',
+        INPUT_STATUS: 'success',
+        'INPUT_DRY-RUN': 'true',
+      }),
+      event,
+    });
+    const line = result.stdout.split('\n').find((l) => l.startsWith('  body ('))!;
+    const bytes = Number(/^ {2}body \((\d+) bytes\)/.exec(line)![1]);
+    expect(bytes).toBeGreaterThan(70_000);
+    expect(line.endsWith(`… (${bytes - 65_536} more bytes)`)).toBe(true);
+  });
+
   it.each([
     [
       { INPUT_TYPE: 'webhok', INPUT_WEBHOOK: 'https://h.example.com/x' },
