@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { PipelineContext } from '../src/context/types.js';
 import { buildPayload } from '../src/payload.js';
+import { fixtureContext } from './helpers/fixtures.js';
 
 const reference = JSON.parse(readFileSync(new URL('./fixtures/zadig-workflow-webhook.json', import.meta.url), 'utf8'));
 delete reference._source;
@@ -16,34 +17,12 @@ function shape(value: unknown): unknown {
 
 const T = (iso: string) => Date.parse(iso) / 1000;
 
+/** The shared fixture with two stages: a passed build, and a test stage with an allowed failure. */
 function context(overrides: Partial<PipelineContext> = {}): PipelineContext {
-  return {
-    platform: 'github',
-    instance: 'https://github.com',
-    taskId: 47,
-    projectName: 'shop',
-    projectDisplayName: 'acme/shop',
-    workflowName: 'CI',
-    workflowDisplayName: 'CI',
-    detailUrl: 'https://github.com/acme/shop/actions/runs/1',
+  return fixtureContext({
     remark: 'Fix checkout',
     creator: { login: 'ann', id: '9', email: 'event@example.com' },
-    createTime: T('2026-11-20T08:00:00Z'),
     startTime: 0,
-    ref: 'main',
-    repo: {
-      source: 'github',
-      owner: 'acme',
-      namespace: 'acme',
-      name: 'shop',
-      branch: 'main',
-      tag: '',
-      sha: '6dcb09b5',
-      commitUrl: 'https://github.com/acme/shop/commit/6dcb09b5',
-      commitMessage: 'Fix checkout\n\nbody',
-      authorName: 'Ann Lee',
-      prs: null,
-    },
     stages: [
       {
         name: 'build',
@@ -84,11 +63,8 @@ function context(overrides: Partial<PipelineContext> = {}): PipelineContext {
         ],
       },
     ],
-    status: 'failed',
-    statusSource: 'jobs',
-    unknownStatuses: [],
     ...overrides,
-  };
+  });
 }
 
 describe('buildPayload', () => {
@@ -114,9 +90,9 @@ describe('buildPayload', () => {
       repo_name: 'shop',
       branch: 'main',
       tag: '',
-      commit_id: '6dcb09b5',
-      commit_url: 'https://github.com/acme/shop/commit/6dcb09b5',
-      commit_message: 'Fix checkout\n\nbody',
+      commit_id: '6dcb09b5b57875f334f61aebed695e2e4193db5e',
+      commit_url: 'https://github.com/acme/shop/commit/6dcb09b5b57875f334f61aebed695e2e4193db5e',
+      commit_message: 'Fix checkout for "quoted" carts\n\nCloses #12',
       author_name: 'Ann Lee',
       prs: null,
     });

@@ -1,34 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Target } from '../src/config/load.js';
 import { decide, firedEvents } from '../src/rules.js';
+import { fixtureTarget } from './helpers/fixtures.js';
 
 function target(events: Target['events'], branches: string[] = []): Target {
-  return {
-    index: 0,
-    name: 't',
-    type: 'webhook',
-    webhook: 'https://x',
-    secret: '',
-    at: [],
-    events,
-    branches,
-    title: undefined,
-    message: undefined,
-    language: 'en',
-    keyword: undefined,
-    method: 'POST',
-    headers: {},
-    body: undefined,
-    msgKey: undefined,
-    appId: '',
-    appSecret: '',
-    receiveIdType: 'chat_id',
-    receivers: [],
-    domain: 'feishu',
-    smtp: '',
-    from: '',
-    to: [],
-  };
+  return fixtureTarget({ type: 'webhook', name: 't', webhook: 'https://x', events, branches });
 }
 
 const DEFAULT: Target['events'] = ['created', 'passed', 'failed', 'timeout', 'cancelled', 'wait_for_approval'];
