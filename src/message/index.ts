@@ -35,8 +35,6 @@ export interface Message {
   error: string;
   url: string;
   mentions: Mentions;
-  /** The word the bot's keyword security needs (DingTalk, Feishu); renderers ensure it. */
-  keyword: string | undefined;
   /** The user's `message` template, rendered with a dialect's escaping; replaces the details. */
   body: Render | undefined;
 }
@@ -169,7 +167,6 @@ export function buildMessage(
       }
     : undefined;
 
-  const keyword = target.keyword ?? (target.type === 'dingtalk' || target.type === 'feishu' ? t.workflow : undefined);
   return {
     texts: t,
     status: w.status,
@@ -182,7 +179,6 @@ export function buildMessage(
     error: cap(w.error, CAP.error, t),
     url: w.detail_url,
     mentions: resolveMentions(target.at, VENDOR_FIELDS[target.type], members, w.task_creator),
-    keyword,
     body: undefined,
   };
 }

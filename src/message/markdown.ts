@@ -59,6 +59,11 @@ export function bodyLines(message: Message, d: Dialect): string[] {
   );
 }
 
+/** The word a bot's keyword security needs: the target's `keyword`, else "Workflow" / "工作流". */
+export function botKeyword(target: { keyword?: string | undefined }, message: Message): string {
+  return target.keyword ?? message.texts.workflow;
+}
+
 /** The bot's keyword, appended when the text does not hold it (keyword security). */
 export function ensureKeyword(text: string, keyword: string | undefined): string {
   return keyword && !text.includes(keyword) ? `${text}\n\n${keyword}` : text;

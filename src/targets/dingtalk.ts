@@ -2,7 +2,7 @@
 // Signing: &timestamp=<ms>&sign=urlencode(base64(HMAC-SHA256(secret, ts + "\n" + secret))).
 import { hmacSha256Base64 } from '../crypto.js';
 import { escapeChatMarkdown } from '../message/escape.js';
-import { bodyLines, details, ensureKeyword, markdownDialect } from '../message/markdown.js';
+import { bodyLines, botKeyword, details, ensureKeyword, markdownDialect } from '../message/markdown.js';
 import { JSON_HEADERS, fitBody, judgeCode, type HttpDriver } from './types.js';
 
 export const DINGTALK_LIMIT = 20_000;
@@ -32,7 +32,10 @@ export const dingtalk: HttpDriver = {
     const text = details(message, escapeChatMarkdown, () => bodyLines(message, d).join('\n\n'));
     // The keyword and the @ line stay outside the part that may be cut.
     const tail = (text: string) =>
-      ensureKeyword([heading, text, mentioning ? link : '', atLine].filter(Boolean).join('\n\n'), message.keyword);
+      ensureKeyword(
+        [heading, text, mentioning ? link : '', atLine].filter(Boolean).join('\n\n'),
+        botKeyword(target, message),
+      );
     const body = fitBody(
       (text) =>
         mentioning || !message.url
@@ -58,10 +61,10 @@ export const dingtalk: HttpDriver = {
     const url = target.secret ? signDingTalk(target.webhook, target.secret, now) : target.webhook;
     return { requests: [{ method: 'POST', url, headers: { ...JSON_HEADERS }, body: JSON.stringify(body) }], warnings };
   },
-  check(response, { message }) {
+  check(response, { target, message }) {
     return judgeCode(response, 'DingTalk', 'errcode', 'errmsg', RATE_LIMITED, (code, text) => {
       if (code === 310000 && /keyword/i.test(text)) {
-        return `add "${message.keyword}" to the robot's keywords or set keyword`;
+        return `add "${botKeyword(target, message)}" to the robot's keywords or set keyword`;
       }
       if (code === 310000 && /sign/i.test(text)) return "set secret to the robot's signing secret (SEC…)";
       if (code === 310000 && /ip/i.test(text))

@@ -19,11 +19,19 @@ export function larkMentions(mentions: Mentions): { text: string; warnings: stri
   return { text: tags.join(' '), warnings };
 }
 
-/** The card with `details` as its markdown part (the part a size limit may cut). */
-export function feishuCard(message: Message, details: string, mentionText: string): Record<string, unknown> {
+/**
+ * The card with `details` as its markdown part (the part a size limit may cut). `keyword`: the
+ * group bot's keyword security word, added unless the title already holds it.
+ */
+export function feishuCard(
+  message: Message,
+  details: string,
+  mentionText: string,
+  keyword?: string,
+): Record<string, unknown> {
   const content = ensureKeyword(
     [details, mentionText].filter(Boolean).join('\n'),
-    message.keyword && !message.title.includes(message.keyword) ? message.keyword : undefined,
+    keyword && !message.title.includes(keyword) ? keyword : undefined,
   );
   const elements: unknown[] = [{ tag: 'div', text: { tag: 'lark_md', content } }];
   if (safeUrl(message.url)) {

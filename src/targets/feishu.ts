@@ -1,6 +1,7 @@
 // Feishu/Lark group bot: an interactive card. Signing: the body gets `timestamp` (seconds) and
 // `sign` = base64(HMAC-SHA256(key = timestamp + "\n" + secret, message = "")).
 import { createHmac } from 'node:crypto';
+import { botKeyword } from '../message/markdown.js';
 import { feishuCard, feishuDetails, larkMentions } from './feishu-card.js';
 import { JSON_HEADERS, fitBody, judgeCode, type HttpDriver } from './types.js';
 
@@ -17,7 +18,11 @@ export const feishu: HttpDriver = {
     const seconds = Math.floor(now / 1000);
     const signing = target.secret ? { timestamp: String(seconds), sign: signFeishu(target.secret, seconds) } : {};
     const body = fitBody(
-      (details) => ({ ...signing, msg_type: 'interactive', card: feishuCard(message, details, mentions.text) }),
+      (details) => ({
+        ...signing,
+        msg_type: 'interactive',
+        card: feishuCard(message, details, mentions.text, botKeyword(target, message)),
+      }),
       feishuDetails(message),
       FEISHU_LIMIT,
       message.texts.truncated,
@@ -27,13 +32,13 @@ export const feishu: HttpDriver = {
       warnings: mentions.warnings,
     };
   },
-  check(response, { message }) {
+  check(response, { target, message }) {
     // Older bots answer `StatusCode`; current ones `code`.
     const field = /"code"\s*:/.test(response.text) ? 'code' : 'StatusCode';
     return judgeCode(response, 'Feishu', field, field === 'code' ? 'msg' : 'StatusMessage', [11232], (code) => {
       if (code === 19021)
         return "set secret to the bot's signing secret, and check the runner's clock (the timestamp must be within an hour)";
-      if (code === 19024) return `add "${message.keyword}" to the bot's keywords or set keyword`;
+      if (code === 19024) return `add "${botKeyword(target, message)}" to the bot's keywords or set keyword`;
       if (code === 19022) return "add the runner's IP address to the bot's allow-list, or remove the allow-list";
       if (code === 19001) return 'the webhook address is wrong or the bot was removed';
       if (code === 11232) return 'rate limited (100 a minute, 5 a second)';
