@@ -52,11 +52,6 @@ const RETRYABLE_CODES = new Set([
   'EAI_AGAIN',
   'EHOSTUNREACH',
   'ENETUNREACH',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_CLOSED',
 ]);
 
 const NETWORK_HINTS: Record<string, string> = {
@@ -64,8 +59,6 @@ const NETWORK_HINTS: Record<string, string> = {
   EAI_AGAIN: 'the host name could not be resolved right now',
   ECONNREFUSED: 'the connection was refused',
   ECONNRESET: 'the connection was reset',
-  UND_ERR_SOCKET: 'the connection closed before an answer',
-  UND_ERR_CONNECT_TIMEOUT: 'the connection could not be made in time',
   CERT_HAS_EXPIRED: "the server's TLS certificate has expired",
   DEPTH_ZERO_SELF_SIGNED_CERT: "the server's TLS certificate is self-signed (not trusted)",
   SELF_SIGNED_CERT_IN_CHAIN: "the server's TLS certificate chain is not trusted",

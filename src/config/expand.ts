@@ -3,11 +3,6 @@
 
 const REFERENCE = /\$(\$?)\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
-export interface ExpandResult {
-  value: unknown;
-  errors: string[];
-}
-
 export function expandString(
   text: string,
   env: Readonly<Record<string, string | undefined>>,
