@@ -18,6 +18,7 @@ import { buildPayload } from './payload.js';
 import { displayUrl } from './redact.js';
 import { logLine, summaryMarkdown, writeOutputs } from './report.js';
 import { decide } from './rules.js';
+import { unknownRecipientLogins } from './targets/email.js';
 import { DRIVERS } from './targets/index.js';
 import { VERSION } from './version.js';
 
@@ -101,13 +102,10 @@ function reportedStatus(input: string | undefined, context: PipelineContext): st
 
 /** A `$login` that is not in members, named once for the whole run. */
 function warnUnknownMembers(io: PlatformIO, deliveries: readonly Delivery[], settings: Settings): void {
-  const unknown = new Set(deliveries.flatMap((d) => d.input.message.mentions.unknown));
-  for (const { target } of deliveries) {
-    for (const entry of target.to) {
-      const special = entry === '$creator' || entry === '$committers';
-      if (entry.startsWith('$') && !special && !settings.members[entry.slice(1)]) unknown.add(entry.slice(1));
-    }
-  }
+  const unknown = new Set([
+    ...deliveries.flatMap((d) => d.input.message.mentions.unknown),
+    ...deliveries.flatMap((d) => unknownRecipientLogins(d.target.to, settings.members)),
+  ]);
   for (const login of unknown) {
     io.warning(`"${login}" is not in members: it is left out of mentions and recipients (add it to members).`);
   }

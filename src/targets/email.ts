@@ -29,6 +29,14 @@ export function parseSmtp(address: string): SmtpSettings {
   };
 }
 
+/** `$<login>` entries of `to` that are not in members (named once for the run, by the caller). */
+export function unknownRecipientLogins(to: readonly string[], members: Readonly<Record<string, Member>>): string[] {
+  return to
+    .filter((entry) => entry.startsWith('$') && entry !== '$creator' && entry !== '$committers')
+    .map((entry) => entry.slice(1))
+    .filter((login) => !members[login]);
+}
+
 /** `to` entries: addresses; `$creator` / `$<login>` through members; `$committers`. */
 export function resolveRecipients(
   to: readonly string[],
@@ -54,6 +62,8 @@ export function resolveRecipients(
       continue;
     }
     const login = entry === '$creator' ? creator : entry.slice(1);
+    // A login missing from members is named once for the whole run, not per target.
+    if (entry !== '$creator' && !members[login]) continue;
     const email = members[login]?.email || (entry === '$creator' ? creatorEmail : '');
     if (email) recipients.push(email);
     else

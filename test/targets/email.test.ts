@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixtureInput, fixtureTarget } from '../helpers/fixtures.js';
+import { resolveRecipients, unknownRecipientLogins } from '../../src/targets/email.js';
 import { send } from './helpers.js';
 import { startSmtp, type Smtp } from '../helpers/smtp.js';
 
@@ -47,5 +48,18 @@ describe('email', () => {
     expect(result).toMatchObject({ ok: false, attempts: 1 });
     expect(result.error).toMatch(/^SMTP EAUTH 535: .*: check the user and password in smtp$/);
     expect(smtp.mails).toHaveLength(0);
+  });
+});
+
+describe('email recipients', () => {
+  it('leaves a login missing from members to the run-wide warning, and warns of a member without email', () => {
+    const members = { bob: { mobile: '13800000002' }, cy: { email: 'cy@acme.example' } };
+    expect(
+      unknownRecipientLogins(['ops@acme.example', '$creator', '$committers', '$bob', '$cy', '$nobody'], members),
+    ).toEqual(['nobody']);
+    expect(resolveRecipients(['$nobody', '$bob', '$cy'], members, 'ann', '')).toEqual({
+      recipients: ['cy@acme.example'],
+      warnings: ['cannot send to $bob: no email known for it'],
+    });
   });
 });
