@@ -230,7 +230,9 @@ async function runFlow(io: PlatformIO, options: RunOptions): Promise<number> {
       });
       continue;
     }
-    const message = buildMessage(payload, target, settings.members, Math.floor(now / 1000), context.previousStatus);
+    const driver = DRIVERS[target.type];
+    const seconds = Math.floor(now / 1000);
+    const message = buildMessage(payload, target, settings.members, seconds, context.previousStatus, driver.mentions);
     const input = {
       target,
       payload,
@@ -241,7 +243,7 @@ async function runFlow(io: PlatformIO, options: RunOptions): Promise<number> {
       members: settings.members,
       committers: context.committers,
     };
-    deliveries.push({ target, driver: DRIVERS[target.type], events: decision.events, input });
+    deliveries.push({ target, driver, events: decision.events, input });
   }
 
   warnUnknownMembers(io, deliveries, settings);

@@ -4,7 +4,7 @@ import type { Target } from '../config/load.js';
 import type { Member } from '../config/schema.js';
 import type { ZadigPayload } from '../payload.js';
 import { texts, type Change, type Texts } from './i18n.js';
-import { resolveMentions, type Mentions, type VendorField } from './mentions.js';
+import { resolveMentions, type Mentions, type MentionStyle } from './mentions.js';
 import type { Render } from './template.js';
 import { codePoints, truncateTo } from './truncate.js';
 
@@ -93,16 +93,6 @@ export function formatTime(unixSeconds: number): string {
   return `${local} ${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
 
-const VENDOR_FIELDS: Record<string, VendorField> = {
-  feishu: 'feishu',
-  'feishu-app': 'feishu',
-  dingtalk: 'dingtalk',
-  wecom: 'wecom',
-  slack: 'slack',
-  discord: 'discord',
-  teams: 'teams',
-};
-
 const BAD = new Set(['failed', 'timeout', 'reject']);
 
 /** How this run's status compares with the previous run's: fixed, broken or still failing. */
@@ -120,6 +110,7 @@ export function buildMessage(
   members: Readonly<Record<string, Member>>,
   nowSeconds: number,
   previousStatus?: string,
+  mentionStyle?: MentionStyle,
 ): Message {
   const w = payload.workflow;
   const t = texts(target.language);
@@ -178,7 +169,7 @@ export function buildMessage(
     commit,
     error: cap(w.error, CAP.error, t),
     url: w.detail_url,
-    mentions: resolveMentions(target.at, VENDOR_FIELDS[target.type], members, w.task_creator),
+    mentions: resolveMentions(target.at, mentionStyle, members, w.task_creator),
     body: undefined,
   };
 }

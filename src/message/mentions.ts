@@ -15,8 +15,13 @@ export interface Mentions {
   unknown: string[];
 }
 
-/** Vendors that mention by mobile number; elsewhere digits are a user id (Discord ids are numeric). */
-const MOBILE_VENDORS: ReadonlySet<VendorField> = new Set(['dingtalk', 'wecom']);
+/** How a vendor mentions, declared by its driver. */
+export interface MentionStyle {
+  /** The member field holding this vendor's user id. */
+  field: VendorField;
+  /** Whether digits mean a mobile number (else a user id: Discord ids are numeric). */
+  byMobile: boolean;
+}
 
 function classify(value: string, into: Mentions, mobiles: boolean): void {
   if (mobiles && /^\+?\d[\d-]{4,}$/.test(value)) into.mobiles.push(value);
@@ -26,7 +31,7 @@ function classify(value: string, into: Mentions, mobiles: boolean): void {
 
 export function resolveMentions(
   at: readonly string[],
-  vendor: VendorField | undefined,
+  style: MentionStyle | undefined,
   members: Readonly<Record<string, Member>>,
   creator: string,
 ): Mentions {
@@ -37,7 +42,7 @@ export function resolveMentions(
       continue;
     }
     if (!entry.startsWith('$')) {
-      classify(entry, mentions, vendor !== undefined && MOBILE_VENDORS.has(vendor));
+      classify(entry, mentions, style?.byMobile ?? false);
       continue;
     }
     const login = entry === '$creator' ? creator : entry.slice(1);
@@ -46,7 +51,7 @@ export function resolveMentions(
       mentions.unknown.push(login || entry);
       continue;
     }
-    const own = vendor ? member[vendor] : undefined;
+    const own = style ? member[style.field] : undefined;
     if (own) mentions.ids.push(own);
     else if (member.mobile) mentions.mobiles.push(member.mobile);
     else if (member.email) mentions.emails.push(member.email);

@@ -18,6 +18,7 @@ export function signDingTalk(url: string, secret: string, nowMs: number): string
 
 export const dingtalk: HttpDriver = {
   kind: 'http',
+  mentions: { field: 'dingtalk', byMobile: true },
   build({ target, message, now }) {
     const d = markdownDialect(escapeChatMarkdown);
     const { mentions } = message;

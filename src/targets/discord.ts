@@ -26,6 +26,7 @@ export function waitUrl(webhook: string): string {
 
 export const discord: HttpDriver = {
   kind: 'http',
+  mentions: { field: 'discord', byMobile: false },
   build({ target, message }) {
     const d = markdownDialect(escapeDiscord);
     const { mentions } = message;

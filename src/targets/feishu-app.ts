@@ -27,6 +27,7 @@ export function parseReceiver(receiver: string, fallback: string): { type: strin
 
 export const feishuApp: HttpDriver = {
   kind: 'http',
+  mentions: { field: 'feishu', byMobile: false },
   auth: {
     key: (target: Target) => `${feishuBase(target.domain)}|${target.appId}`,
     request: (target: Target) => ({

@@ -13,6 +13,7 @@ export function signFeishu(secret: string, timestampSeconds: number): string {
 
 export const feishu: HttpDriver = {
   kind: 'http',
+  mentions: { field: 'feishu', byMobile: false },
   build({ target, message, now }) {
     const mentions = larkMentions(message.mentions);
     const seconds = Math.floor(now / 1000);

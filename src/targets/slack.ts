@@ -33,6 +33,7 @@ const HINTS: Record<string, string> = {
 
 export const slack: HttpDriver = {
   kind: 'http',
+  mentions: { field: 'slack', byMobile: false },
   build({ target, message }) {
     const { mentions } = message;
     const section = (text: string) => ({

@@ -11,6 +11,7 @@ const STYLES: Record<Tone, string> = { success: 'good', failure: 'attention', wa
 
 export const teams: HttpDriver = {
   kind: 'http',
+  mentions: { field: 'teams', byMobile: false },
   build({ target, message }) {
     const d = markdownDialect(escapeTeams);
     const { mentions } = message;

@@ -2,6 +2,7 @@ import type { Target } from '../config/load.js';
 import type { Member } from '../config/schema.js';
 import type { HttpRequest, HttpResponse, Outcome } from '../http.js';
 import type { Message } from '../message/index.js';
+import type { MentionStyle } from '../message/mentions.js';
 import type { Render } from '../message/template.js';
 import type { ZadigPayload } from '../payload.js';
 import { jsonBytes, truncateTo } from '../message/truncate.js';
@@ -34,6 +35,8 @@ export interface BuildResult {
 
 export interface HttpDriver {
   kind: 'http';
+  /** How this vendor mentions people; absent when it cannot. */
+  mentions?: MentionStyle;
   /** A credential to fetch before building, shared by the targets with the same key. */
   auth?: {
     key(target: Target): string;
@@ -53,6 +56,7 @@ export interface SendPolicy {
 /** A target that is not an HTTP request (email). */
 export interface SendDriver {
   kind: 'send';
+  mentions?: MentionStyle;
   /** What would be sent, for a dry run. */
   preview(input: BuildInput): BuildResult & { lines: string[] };
   send(

@@ -12,6 +12,7 @@ const COLOURS: Record<Tone, string> = { success: 'info', failure: 'warning', war
 
 export const wecom: HttpDriver = {
   kind: 'http',
+  mentions: { field: 'wecom', byMobile: true },
   build({ target, message }) {
     const d = markdownDialect(escapeChatMarkdown, '> ');
     const { mentions } = message;

@@ -4,6 +4,7 @@ import type { Member } from '../../src/config/schema.js';
 import type { PipelineContext } from '../../src/context/types.js';
 import { buildMessage } from '../../src/message/index.js';
 import { buildPayload, type ZadigPayload } from '../../src/payload.js';
+import { DRIVERS } from '../../src/targets/index.js';
 import type { BuildInput } from '../../src/targets/types.js';
 
 export const NOW_MS = Date.parse('2026-11-20T08:05:00Z');
@@ -137,7 +138,14 @@ export function fixtureInput(
   return {
     target,
     payload,
-    message: buildMessage(payload, target, members, Math.floor(NOW_MS / 1000)),
+    message: buildMessage(
+      payload,
+      target,
+      members,
+      Math.floor(NOW_MS / 1000),
+      undefined,
+      DRIVERS[target.type].mentions,
+    ),
     eventUuid: '6f0c6b8e-1d2a-4c3b-9e8f-0a1b2c3d4e5f',
     now: NOW_MS,
     instance: 'https://github.com',
