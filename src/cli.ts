@@ -1,5 +1,6 @@
-import { INPUT_NAMES } from './config/schema.js';
+import { INPUTS, INPUT_NAMES } from './config/schema.js';
 import { didYouMean } from './config/suggest.js';
+import { TARGETS, TARGET_TYPES } from './targets/index.js';
 import { VERSION } from './version.js';
 
 export interface ParsedArgs {
@@ -11,9 +12,10 @@ export interface ParsedArgs {
   errors: string[];
 }
 
-const BOOLEAN_FLAGS = new Set(['dry-run', 'fail-on-error']);
+/** Flags that may stand alone (`--dry-run`). */
+const BOOLEAN_FLAGS = new Set(['dry-run', 'fail-on-error', 'test']);
 
-/** `--name value`, `--name=value`, and bare `--dry-run` / `--fail-on-error`. */
+/** `--name value`, `--name=value`, bare `--dry-run` / `--fail-on-error` / `--test`, and `test`. */
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const parsed: ParsedArgs = { flags: {}, help: false, version: false, schema: false, errors: [] };
   for (let i = 0; i < argv.length; i++) {
@@ -28,6 +30,10 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     }
     if (arg === '--version' || arg === '-v') {
       parsed.version = true;
+      continue;
+    }
+    if (i === 0 && arg === 'test') {
+      parsed.flags.test = 'true';
       continue;
     }
     if (!arg.startsWith('--')) {
@@ -54,41 +60,31 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   return parsed;
 }
 
-export const HELP = `workflow-notify ${VERSION}
+const pad = (name: string) => `  --${name}`.padEnd(20);
+
+/** The help text, from the inputs and the target registry (so it cannot fall behind either). */
+export function HELP(): string {
+  const types = TARGET_TYPES.map((type) => `  ${type.padEnd(18)}${TARGETS[type]?.summary ?? ''}`);
+  const inputs = INPUT_NAMES.map((name) => `${pad(name)}${INPUTS[name]?.description ?? ''}`);
+  return `workflow-notify ${VERSION}
 Zadig-style workflow notifications for GitHub Actions, GitLab CI and any shell.
 
 Usage: workflow-notify [--input value]...
+       workflow-notify test [--input value]...   send a test message to every target
        workflow-notify --help | --version | --schema (the config file's JSON Schema)
 
 Every input can be a flag (--name), an environment variable (NOTIFY_NAME, hyphens as
 underscores; INPUT_NAME inside GitHub Actions) or a key of the --config file. A flag beats the
 environment; the environment beats the config file.
 
-Single target
-  --type            feishu, feishu-app, dingtalk, wecom, teams, slack, discord, email, webhook
-  --webhook         the webhook address (a credential: keep it in a secret)
-  --secret          DingTalk/Feishu signing secret; for webhook, the X-Zadig-Token
-  --at              members to mention, separated by ; , or newlines ("all", "$creator", ids)
-  --events          created, passed, failed, timeout, cancelled, wait_for_approval, changed, always
+Inputs
+${inputs.join('\n')}
 
-Everything else
-  --targets         YAML list of targets (many targets in one run)
-  --config          path to a YAML config file
-  --status          the status to report instead of the computed one
-  --needs           JSON of the jobs this one needs (GitHub: \${{ toJSON(needs) }})
-  --github-token    token for the GitHub API (actions: read)
-  --gitlab-token    token for the GitLab API (read_api); env fallback GITLAB_TOKEN
-  --title           Handlebars template for the title
-  --message         Handlebars template for the body (then events default to "always")
-  --language        en or zh-CN
-  --members         YAML map of logins to {name, email, mobile, <vendor> ids}
-  --branches        globs of refs to notify for ("main;release/*")
-  --timeout-seconds per request attempt (default 10)
-  --retries         extra attempts after a retryable failure (default 2)
-  --fail-on-error   exit 1 when a delivery fails (default false: warn)
-  --dry-run         print every request, redacted, and send nothing
+Target types (the fields of each: see --schema or the README)
+${types.join('\n')}
 
 Config values may reference the environment as \${NAME}.
 Exit codes: 0 delivered, skipped or only warned; 1 bad configuration, or a failed delivery
-with --fail-on-error.
+with --fail-on-error (a test message: any failure).
 `;
+}

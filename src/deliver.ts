@@ -1,5 +1,6 @@
-// Sending one target: its credential first when it needs one (shared across targets), then its
-// requests in order, each with the retry policy; the first failure ends the target.
+// Sending the targets: each one isolated (its exception is its own failure, never the run's), its
+// credential first when it needs one (shared across targets), then its requests in order, each
+// with the retry policy; the first failure ends the target. A dry run builds and sends nothing.
 import type { Settings, Target } from './config/load.js';
 import {
   fetchOnce,
@@ -8,16 +9,24 @@ import {
   type HttpRequest,
   type HttpResponse,
   type Outcome,
+  type RetryResult,
   realClock,
 } from './http.js';
-import type { BuildInput, TargetDriver } from './targets/types.js';
+import type { BuildInput, SendTools, TargetDefinition } from './targets/types.js';
+
+/** What became of a target: sent, failed, skipped (with the reason), or shown in a dry run. */
+export type TargetState = 'sent' | 'failed' | 'skipped' | 'dry-run';
 
 export interface TargetResult {
   name: string;
   type: string;
-  ok: boolean;
-  skipped: boolean;
+  state: TargetState;
+  /** Why a target was skipped. */
+  reason: string | null;
+  /** Why a target failed (redacted when printed). */
   error: string | null;
+  /** For a failure: `refused` (the vendor said no, with its code when it gave one), or `error`. */
+  failure?: { kind: 'refused' | 'error'; code?: string | undefined } | undefined;
   attempts: number;
   ms: number;
   events: string[];
@@ -25,9 +34,15 @@ export interface TargetResult {
 
 export interface Delivery {
   target: Target;
-  driver: TargetDriver;
+  definition: TargetDefinition;
   events: string[];
   input: BuildInput;
+}
+
+export interface Preview {
+  requests: HttpRequest[];
+  lines: string[];
+  warnings: string[];
 }
 
 export interface DeliveryHooks {
@@ -36,13 +51,26 @@ export interface DeliveryHooks {
   warning(line: string): void;
 }
 
-/** Tokens by driver key, fetched once per run. */
-export type TokenCache = Map<string, Promise<{ outcome: Outcome<string>; attempts: number; ms: number }>>;
+/** Tokens by key, fetched once per run. */
+export type TokenCache = Map<string, Promise<RetryResult<string>>>;
 
 type Policy = Pick<Settings, 'retries' | 'timeoutSeconds'>;
 
 function policyOf(settings: Policy) {
   return { retries: settings.retries, timeoutMs: settings.timeoutSeconds * 1000 };
+}
+
+export function skippedResult(target: Target, reason: string): TargetResult {
+  return {
+    name: target.name,
+    type: target.type,
+    state: 'skipped',
+    reason,
+    error: null,
+    attempts: 0,
+    ms: 0,
+    events: [],
+  };
 }
 
 /** `tries`: the attempts of the request that failed (the total may include a token request). */
@@ -54,20 +82,22 @@ function result(
   tries = attempts,
 ): TargetResult {
   const { target } = delivery;
-  const error = outcome.ok ? null : `${outcome.message}${tries > 1 ? ` (after ${tries} attempts)` : ''}`;
+  const base = { name: target.name, type: target.type, reason: null, attempts, ms, events: delivery.events };
+  if (outcome.ok) return { ...base, state: 'sent', error: null };
   return {
-    name: target.name,
-    type: target.type,
-    ok: outcome.ok,
-    skipped: false,
-    error,
-    attempts,
-    ms,
-    events: delivery.events,
+    ...base,
+    state: 'failed',
+    error: `${outcome.message}${tries > 1 ? ` (after ${tries} attempts)` : ''}`,
+    failure: outcome.code ? { kind: 'refused', code: outcome.code } : { kind: 'error' },
   };
 }
 
-function sendHttp<T>(request: HttpRequest, check: (r: HttpResponse) => Outcome<T>, settings: Policy, clock: Clock) {
+function sendHttp<T>(
+  request: HttpRequest,
+  check: (r: HttpResponse) => Outcome<T>,
+  settings: Policy,
+  clock: Clock,
+): Promise<RetryResult<T>> {
   return withRetry<T>(
     async (timeoutMs) => {
       const answer = await fetchOnce(request, timeoutMs);
@@ -78,39 +108,55 @@ function sendHttp<T>(request: HttpRequest, check: (r: HttpResponse) => Outcome<T
   );
 }
 
-export async function deliver(
+function tokenOnce(tokens: TokenCache, key: string, fetch: () => Promise<RetryResult<string>>) {
+  let pending = tokens.get(key);
+  if (!pending) {
+    pending = fetch();
+    tokens.set(key, pending);
+  }
+  return pending;
+}
+
+async function sendTarget(
   delivery: Delivery,
   settings: Policy,
   tokens: TokenCache,
   hooks: DeliveryHooks,
-  clock: Clock = realClock,
+  clock: Clock,
 ): Promise<TargetResult> {
-  const { driver, input } = delivery;
+  const { definition, input } = delivery;
   const who = `${delivery.target.type} "${delivery.target.name}"`;
   const started = clock.now();
-  if (driver.kind === 'send') {
-    const sent = await driver.send(input, policyOf(settings));
+  if (definition.kind === 'send') {
+    const tools: SendTools = {
+      policy: policyOf(settings),
+      clock,
+      http: (request, check) => sendHttp(request, check, settings, clock),
+      token: (key, fetch) => tokenOnce(tokens, key, fetch),
+      secret: hooks.secret,
+    };
+    const sent = await definition.send(input, tools);
     sent.warnings.forEach((w) => hooks.warning(`${who}: ${w}`));
     return result(delivery, sent.outcome, sent.attempts, clock.now() - started);
   }
 
   let attempts = 0;
   let token: string | undefined;
-  if (driver.auth) {
-    const auth = driver.auth;
-    const key = auth.key(input.target);
-    if (!tokens.has(key)) tokens.set(key, sendHttp(auth.request(input.target), auth.read, settings, clock));
-    const fetched = await tokens.get(key)!;
+  if (definition.auth) {
+    const auth = definition.auth;
+    const fetched = await tokenOnce(tokens, auth.key(input.target), () =>
+      sendHttp(auth.request(input.target), auth.read, settings, clock),
+    );
     attempts += fetched.attempts;
     if (!fetched.outcome.ok)
       return result(delivery, fetched.outcome, attempts, clock.now() - started, fetched.attempts);
     token = fetched.outcome.value;
     hooks.secret(token);
   }
-  const built = driver.build({ ...input, token });
+  const built = definition.build({ ...input, token });
   built.warnings.forEach((w) => hooks.warning(`${who}: ${w}`));
   for (const request of built.requests) {
-    const sent = await sendHttp(request, (response) => driver.check(response, input), settings, clock);
+    const sent = await sendHttp(request, (response) => definition.check(response, input), settings, clock);
     attempts += sent.attempts;
     if (!sent.outcome.ok) return result(delivery, sent.outcome, attempts, clock.now() - started, sent.attempts);
   }
@@ -118,13 +164,72 @@ export async function deliver(
 }
 
 /** What a dry run prints for a target: its requests (or message), and its warnings. */
-export function preview(delivery: Delivery): { requests: HttpRequest[]; lines: string[]; warnings: string[] } {
-  const { driver, input } = delivery;
-  if (driver.kind === 'send') {
-    const shown = driver.preview(input);
-    return { requests: [], lines: shown.lines, warnings: shown.warnings };
+export function preview(delivery: Delivery): Preview {
+  const { definition, input } = delivery;
+  if (definition.kind === 'send') {
+    const shown = definition.preview(input);
+    return { requests: shown.requests, lines: shown.lines, warnings: shown.warnings };
   }
-  const auth = driver.auth ? [driver.auth.request(input.target)] : [];
-  const built = driver.build(input);
+  const auth = definition.auth ? [definition.auth.request(input.target)] : [];
+  const built = definition.build(input);
   return { requests: [...auth, ...built.requests], lines: [], warnings: built.warnings };
+}
+
+/** A target's own exception, as its failure: the message names what broke, never the run. */
+function crashed(delivery: Delivery, error: unknown, ms: number): TargetResult {
+  const text = error instanceof Error ? error.message : String(error);
+  return result(delivery, { ok: false, retryable: false, message: `could not be sent: ${text}` }, 0, ms);
+}
+
+/** Sends one target (or previews it in a dry run); never throws. */
+export async function deliver(
+  delivery: Delivery,
+  settings: Policy & { dryRun?: boolean },
+  tokens: TokenCache,
+  hooks: DeliveryHooks,
+  clock: Clock = realClock,
+): Promise<{ result: TargetResult; preview?: Preview }> {
+  const started = clock.now();
+  try {
+    if (settings.dryRun) {
+      const shown = preview(delivery);
+      const { target } = delivery;
+      return {
+        result: {
+          name: target.name,
+          type: target.type,
+          state: 'dry-run',
+          reason: null,
+          error: null,
+          attempts: 0,
+          ms: 0,
+          events: delivery.events,
+        },
+        preview: shown,
+      };
+    }
+    return { result: await sendTarget(delivery, settings, tokens, hooks, clock) };
+  } catch (error) {
+    return { result: crashed(delivery, error, clock.now() - started) };
+  }
+}
+
+/**
+ * Every target at once. Targets that are not plain HTTP (email's SMTP library) start after the
+ * HTTP requests are on the wire, so loading them delays no one.
+ */
+export async function deliverAll(
+  deliveries: readonly Delivery[],
+  settings: Policy & { dryRun?: boolean },
+  hooks: DeliveryHooks,
+  clock: Clock = realClock,
+): Promise<{ result: TargetResult; preview?: Preview }[]> {
+  const tokens: TokenCache = new Map();
+  const later = () => new Promise<void>((resolve) => setImmediate(resolve));
+  return Promise.all(
+    deliveries.map(async (delivery) => {
+      if (delivery.definition.kind === 'send' && !settings.dryRun) await later();
+      return deliver(delivery, settings, tokens, hooks, clock);
+    }),
+  );
 }

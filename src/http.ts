@@ -25,7 +25,15 @@ export interface HttpResponse {
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 export type Outcome<T> =
-  { ok: true; value: T } | { ok: false; retryable: boolean; message: string; retryAfterMs?: number | undefined };
+  | { ok: true; value: T }
+  | {
+      ok: false;
+      retryable: boolean;
+      message: string;
+      retryAfterMs?: number | undefined;
+      /** The vendor's own error code, when it gave one. */
+      code?: string | undefined;
+    };
 
 export interface RetryPolicy {
   retries: number;

@@ -1,26 +1,98 @@
-import type { TargetResult } from './deliver.js';
+// What the user sees: one log line per target (with a dry run's requests), the step summary
+// headed by what happened, and the outputs. Everything printed passes the redactor; JSON outputs
+// are redacted value by value, so they stay valid JSON whatever a secret looks like.
+import type { Preview, TargetResult } from './deliver.js';
+import type { HttpRequest } from './http.js';
 import type { PlatformIO } from './io/types.js';
 import type { ZadigPayload } from './payload.js';
+import { displayUrl, type Redactor } from './redact.js';
 
-export function logLine(result: TargetResult, dryRun: boolean): string {
+export interface RunReport {
+  status: string;
+  /** `CI #47`: the workflow and run number. */
+  run: string;
+  payload: ZadigPayload;
+  results: readonly TargetResult[];
+  previews: ReadonlyMap<string, Preview>;
+  dryRun: boolean;
+  failOnError: boolean;
+}
+
+const STATE_ICONS: Record<string, string> = {
+  passed: '✅',
+  failed: '❌',
+  reject: '❌',
+  timeout: '⏱️',
+  cancelled: '⛔',
+};
+
+export function logLine(result: TargetResult): string {
   const who = `${result.type} "${result.name}"`;
-  if (result.skipped) return `- ${who} skipped: ${result.error ?? ''}`;
-  if (dryRun) return `○ ${who} dry run: nothing sent`;
-  return result.ok ? `✓ ${who} delivered in ${result.ms} ms` : `✗ ${who} failed: ${result.error ?? ''}`;
+  switch (result.state) {
+    case 'skipped':
+      return `- ${who} skipped: ${result.reason ?? ''}`;
+    case 'dry-run':
+      return `○ ${who} dry run: nothing sent`;
+    case 'sent':
+      return `✓ ${who} delivered in ${result.ms} ms`;
+    case 'failed':
+      return `✗ ${who} failed: ${result.error ?? ''}`;
+  }
+}
+
+/** A dry run shows this much of a body; a larger one (a 1,000-job payload) is shown in part. */
+const SHOWN_BODY_BYTES = 64 * 1024;
+
+function requestLines(request: HttpRequest): string[] {
+  const lines = [`  ${request.method} ${displayUrl(request.url)}`];
+  for (const [name, value] of Object.entries(request.headers)) lines.push(`  ${name}: ${value}`);
+  if (request.body === undefined) return lines;
+  const bytes = Buffer.byteLength(request.body);
+  const shown =
+    bytes > SHOWN_BODY_BYTES
+      ? `${Buffer.from(request.body)
+          .subarray(0, SHOWN_BODY_BYTES)
+          .toString('utf8')
+          .replace(/\uFFFD$/, '')}… (${bytes - SHOWN_BODY_BYTES} more bytes)`
+      : request.body;
+  lines.push(`  body (${bytes} bytes): ${shown}`);
+  return lines;
+}
+
+export function counts(results: readonly TargetResult[]) {
+  const count = (state: string) => results.filter((r) => r.state === state).length;
+  return { sent: count('sent'), failed: count('failed'), skipped: count('skipped'), dryRun: count('dry-run') };
+}
+
+/** `✅ CI #47 passed — 3 sent, 0 failed, 1 skipped`, or the dry run's count. */
+export function headline(report: Pick<RunReport, 'status' | 'run' | 'results' | 'dryRun'>): string {
+  const c = counts(report.results);
+  const icon = STATE_ICONS[report.status] ?? 'ℹ️';
+  const what = report.dryRun
+    ? `dry run — ${c.dryRun} shown, nothing sent, ${c.skipped} skipped`
+    : `${c.sent} sent, ${c.failed} failed, ${c.skipped} skipped`;
+  return `${icon} ${report.run} ${report.status} — ${what}`;
 }
 
 function cell(value: string): string {
   return value.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
-export function summaryMarkdown(status: string, results: readonly TargetResult[], dryRun: boolean): string {
-  const rows = results.map((r) => {
-    const outcome = r.skipped ? 'skipped' : dryRun ? 'dry run' : r.ok ? '✓ delivered' : `✗ ${r.error ?? 'failed'}`;
-    const time = r.skipped || dryRun ? '' : `${r.ms} ms`;
+export function summaryMarkdown(report: RunReport): string {
+  const rows = report.results.map((r) => {
+    const outcome =
+      r.state === 'skipped'
+        ? `skipped: ${r.reason ?? ''}`
+        : r.state === 'dry-run'
+          ? 'dry run: nothing sent'
+          : r.state === 'sent'
+            ? '✓ delivered'
+            : `✗ failed: ${r.error ?? ''}`;
+    const time = r.state === 'sent' || r.state === 'failed' ? `${r.ms} ms` : '';
     return `| ${cell(r.name)} | ${r.type} | ${cell(r.events.join(', ') || '—')} | ${cell(outcome)} | ${time} |`;
   });
   return [
-    `### workflow-notify: ${status}`,
+    `### ${headline(report)}`,
     '',
     '| Target | Type | Event | Result | Time |',
     '| --- | --- | --- | --- | --- |',
@@ -29,33 +101,80 @@ export function summaryMarkdown(status: string, results: readonly TargetResult[]
   ].join('\n');
 }
 
-export function writeOutputs(
-  io: PlatformIO,
-  status: string,
-  payload: ZadigPayload,
-  results: readonly TargetResult[],
-): void {
+/** Redacts the strings inside a value, leaving its structure (and so its JSON) intact. */
+export function redactValues(value: unknown, redactor: Redactor): unknown {
+  if (typeof value === 'string') return redactor.redact(value);
+  if (Array.isArray(value)) return value.map((item) => redactValues(item, redactor));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValues(v, redactor)]));
+  }
+  return value;
+}
+
+/** The `payload` output stays under this size: a larger payload is given without its jobs. */
+const MAX_PAYLOAD_OUTPUT = 1_000_000;
+
+function payloadOutput(payload: ZadigPayload, io: PlatformIO): string {
+  const json = JSON.stringify(redactValues(payload, io.redactor));
+  if (Buffer.byteLength(json) < MAX_PAYLOAD_OUTPUT) return json;
+  io.warning(
+    `The payload is ${Buffer.byteLength(json)} bytes: the payload output holds it without its jobs (the targets received it whole).`,
+  );
+  const stages = payload.workflow.stages.map((stage) => ({ ...stage, jobs: [] }));
+  return JSON.stringify(redactValues({ ...payload, workflow: { ...payload.workflow, stages } }, io.redactor));
+}
+
+export function writeOutputs(io: PlatformIO, report: RunReport): void {
   // A 1,000-job payload is half a megabyte of JSON: built only when it goes somewhere.
   if (!io.hasOutputs) return;
-  const fired = [...new Set(results.filter((r) => !r.skipped).flatMap((r) => r.events))];
-  io.setOutput('status', status);
+  const { results } = report;
+  const fired = [...new Set(results.filter((r) => r.state !== 'skipped').flatMap((r) => r.events))];
+  const c = counts(results);
+  io.setOutput('status', report.status);
   io.setOutput('events', fired.join(';'));
-  io.setOutput('payload', JSON.stringify(payload));
-  io.setOutput('sent', String(results.filter((r) => r.ok && !r.skipped).length));
-  io.setOutput('failed', String(results.filter((r) => !r.ok && !r.skipped).length));
-  io.setOutput('skipped', String(results.filter((r) => r.skipped).length));
-  io.setOutput(
-    'results',
-    JSON.stringify(
-      results.map(({ name, type, ok, skipped, error, attempts, ms }) => ({
-        name,
-        type,
-        ok,
-        skipped,
-        error,
-        attempts,
-        ms,
-      })),
-    ),
-  );
+  io.setOutput('payload', payloadOutput(report.payload, io));
+  io.setOutput('sent', String(c.sent));
+  io.setOutput('failed', String(c.failed));
+  io.setOutput('skipped', String(c.skipped));
+  const listed = results.map(({ name, type, state, error, reason, attempts, ms }) => ({
+    name,
+    type,
+    state,
+    ok: state === 'sent' || state === 'dry-run',
+    skipped: state === 'skipped',
+    error,
+    reason,
+    attempts,
+    ms,
+  }));
+  io.setOutput('results', JSON.stringify(redactValues(listed, io.redactor)));
+}
+
+/** The log lines, the summary and the outputs of a run; the exit code it earns. */
+export function reportRun(io: PlatformIO, report: RunReport): number {
+  for (const result of report.results) {
+    const line = logLine(result);
+    if (result.state === 'failed') {
+      if (report.failOnError) io.error(line);
+      else io.warning(line);
+    } else {
+      io.info(line);
+    }
+    const shown = report.previews.get(result.name);
+    if (shown) {
+      shown.warnings.forEach((w) => io.warning(`${result.type} "${result.name}": ${w}`));
+      const lines = [...shown.requests.flatMap(requestLines), ...shown.lines.map((l) => `  ${l}`)];
+      if (lines.length) io.info(lines.join('\n'));
+    }
+  }
+  writeOutputs(io, report);
+  io.appendSummary(summaryMarkdown(report));
+  const failed = report.results.some((r) => r.state === 'failed');
+  return failed && report.failOnError ? 1 : 0;
+}
+
+export function reportProblems(io: PlatformIO, problems: readonly string[]): number {
+  io.error(`The configuration has ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was sent:`);
+  for (const problem of problems) io.error(`  ${problem}`);
+  return 1;
 }

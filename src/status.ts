@@ -87,3 +87,13 @@ export function rollUpStatus(statuses: readonly string[]): ZadigStatus {
   if (finished === statuses.length) return 'passed';
   return 'running';
 }
+
+/**
+ * The status a run reports: the status input wins over the computed one, except that a plain
+ * `failed` (what GitLab's on_failure job or GitHub's job.status can say) is refined to `timeout`
+ * when the jobs show it.
+ */
+export function reportedStatus(input: string | undefined, computed: { status: string; statusSource: string }): string {
+  if (input === 'failed' && computed.statusSource === 'jobs' && computed.status === 'timeout') return 'timeout';
+  return input ?? computed.status;
+}

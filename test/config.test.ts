@@ -31,9 +31,8 @@ describe('configuration', () => {
       index: 0,
       name: 'webhook#0',
       type: 'webhook',
-      webhook: HOOK,
+      options: { webhook: HOOK, method: 'POST' },
       events: ['created', 'passed', 'failed', 'timeout', 'cancelled', 'wait_for_approval'],
-      method: 'POST',
       language: 'en',
       at: [],
       branches: [],
@@ -59,7 +58,7 @@ describe('configuration', () => {
     expect(settings.retries).toBe(1);
     expect(settings.timeoutSeconds).toBe(7);
     expect(settings.language).toBe('zh-CN');
-    expect(settings.targets[0]?.webhook).toBe('https://file.example.com/h');
+    expect(settings.targets[0]?.options.webhook).toBe('https://file.example.com/h');
   });
 
   it('reads targets as YAML, normalises event aliases and lists, and applies top-level defaults', async () => {
@@ -79,11 +78,11 @@ describe('configuration', () => {
         ].join('\n'),
       },
     });
-    expect(settings.targets.map((t) => [t.name, t.events, t.branches, t.method])).toEqual([
+    expect(settings.targets.map((t) => [t.name, t.events, t.branches, t.options.method])).toEqual([
       ['ops', ['passed', 'cancelled', 'timeout'], ['main', 'release/*'], 'POST'],
       ['webhook#1', ['failed'], ['main', 'release/*'], 'PUT'],
     ]);
-    expect(settings.targets[1]?.headers).toEqual({ Authorization: 'Bearer x1y2z3' });
+    expect(settings.targets[1]?.options.headers).toEqual({ Authorization: 'Bearer x1y2z3' });
   });
 
   it('puts the single target first and numbers the targets list after it', async () => {
@@ -98,7 +97,7 @@ describe('configuration', () => {
       env: { HOOK_URL: HOOK, TEAM: 'ops' },
       inputs: { type: 'webhook', webhook: '${HOOK_URL}', title: 'Team ${TEAM} $${TEAM}' },
     });
-    expect(settings.targets[0]?.webhook).toBe(HOOK);
+    expect(settings.targets[0]?.options.webhook).toBe(HOOK);
     expect(settings.targets[0]?.title).toBe('Team ops ${TEAM}');
   });
 
@@ -141,16 +140,18 @@ describe('configuration', () => {
       },
     });
     expect(errors).toEqual([
-      'targets[2].type: expected one of feishu, feishu-app, dingtalk, wecom, teams, slack, discord, email, webhook; did you mean "slack"?',
-      'targets[3].wehbook: unknown key; did you mean "webhook"?',
-      'targets[4].events[0]: unknown event "pased": expected one of created, passed, failed, timeout, cancelled, wait_for_approval, changed, always; did you mean "passed"?',
       'status: unknown status "sucess": expected one of created, running, passed, failed, timeout, cancelled, wait_for_approval, skipped, reject (or a GitHub/GitLab word: success, failure, canceled, timed_out, …); did you mean "success"?',
+      'language: expected one of en, zh-CN',
       'timeout-seconds: must be more than 0',
       'retries: expected a whole number from 0 to 10',
       'fail-on-error: expected true or false',
-      'language: expected one of en, zh-CN',
       'targets[1].msg-key: not used by dingtalk targets (only webhook)',
       'targets[1].webhook: required for dingtalk targets',
+      'targets[2].type: expected one of feishu, feishu-app, dingtalk, wecom, teams, slack, discord, email, webhook; did you mean "slack"?',
+      'targets[3].wehbook: unknown key; did you mean "webhook"?',
+      'targets[3].webhook: required for webhook targets',
+      'targets[4].events[0]: unknown event "pased": expected one of created, passed, failed, timeout, cancelled, wait_for_approval, changed, always; did you mean "passed"?',
+      'targets[4].webhook: expected an http:// or https:// address',
     ]);
   });
 

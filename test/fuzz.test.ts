@@ -3,21 +3,19 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mergeLayers, validate } from '../src/config/load.js';
 import { expandAll } from '../src/config/expand.js';
-import { INPUT_NAMES, TARGET_KEYS, TARGET_TYPES, type TargetType } from '../src/config/schema.js';
+import { INPUT_NAMES, TARGET_TYPES, targetKeys, type TargetType } from '../src/config/schema.js';
 import { readGitHubContext } from '../src/context/github.js';
 import { preview } from '../src/deliver.js';
 import { splitList } from '../src/lists.js';
-import {
-  escapeChatMarkdown,
-  escapeDiscord,
-  escapeHtml,
-  escapeLarkMd,
-  escapeSlack,
-  escapeTeams,
-} from '../src/message/escape.js';
+import { escapeHtml } from '../src/message/escape.js';
+import { escapeChatMarkdown } from '../src/targets/chat-markdown.js';
+import { escapeDiscord } from '../src/targets/discord.js';
+import { escapeLarkMd } from '../src/targets/feishu-card.js';
+import { escapeSlack } from '../src/targets/slack.js';
+import { escapeTeams } from '../src/targets/teams.js';
 import { codePoints, jsonBytes, truncateTo, utf8Bytes } from '../src/message/truncate.js';
 import { rollUpStatus, ZADIG_STATUSES } from '../src/status.js';
-import { DRIVERS } from '../src/targets/index.js';
+import { TARGETS } from '../src/targets/index.js';
 import { fixtureContext, fixtureInput, fixtureTarget } from './helpers/fixtures.js';
 import { githubEnv } from './helpers/run-dist.js';
 
@@ -56,7 +54,7 @@ describe('config parser', () => {
   });
 
   it('never throws on any targets list', () => {
-    const target = fc.dictionary(fc.constantFrom(...TARGET_KEYS, 'wehbook', 'x'), fc.oneof(anyText, fc.jsonValue()), {
+    const target = fc.dictionary(fc.constantFrom(...targetKeys(), 'wehbook', 'x'), fc.oneof(anyText, fc.jsonValue()), {
       maxKeys: 6,
     });
     fc.assert(
@@ -148,7 +146,7 @@ describe('truncation', () => {
           receivers: ['oc'],
         };
         const input = fixtureInput(fixtureTarget({ type, ...fields }), 'failed', context);
-        const shown = preview({ target: input.target, driver: DRIVERS[type], events: ['failed'], input });
+        const shown = preview({ target: input.target, definition: TARGETS[type]!, events: ['failed'], input });
         for (const request of shown.requests) {
           const body = request.body ?? '{}';
           expect(isWellFormed(body)).toBe(true);

@@ -1,22 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { texts } from '../src/message/i18n.js';
 import { escapeJsonString, loadTemplateEngine, plain, templateData, type Render } from '../src/message/template.js';
-import { escapeSlack } from '../src/message/escape.js';
+import { escapeSlack } from '../src/targets/slack.js';
 import { buildPayload } from '../src/payload.js';
 import { fixtureContext } from './helpers/fixtures.js';
 
 const en = texts('en');
 const payload = buildPayload(fixtureContext({ remark: 'Ship <!channel> {{workflow.status}} "now"' }), 'failed', {});
-const data = templateData(payload, en, {
-  platform: 'github',
-  server_url: 'https://github.com',
-  ref: 'main',
-  sha: '6dcb09b5',
-});
+const data = templateData(
+  payload,
+  en,
+  {
+    platform: 'github',
+    server_url: 'https://github.com',
+    ref: 'main',
+    sha: '6dcb09b5',
+  },
+  0,
+);
 
 async function render(source: string, escape = plain): Promise<string> {
   const engine = await loadTemplateEngine();
-  const prepared = engine.prepare('message', source, data, en);
+  const prepared = engine.prepare('message', source, data, en, { json: escape === escapeJsonString });
   if ('error' in prepared) throw new Error(prepared.error);
   return (prepared.render as Render)(escape);
 }
@@ -62,9 +67,18 @@ describe('templates', () => {
     );
   });
 
-  it('reads `}}}` after a plain mustache as the end of a JSON object, and keeps triple-stashes', async () => {
-    expect(await render('{"a": {"b": {{json workflow.task_id}}}}')).toBe('{"a": {"b": 47}}');
-    expect(await render('{{{workflow.project_name}}}')).toBe('shop');
+  it('reads `}}}` after a plain mustache as the end of a JSON object, and refuses triple-stashes', async () => {
+    expect(await render('{"a": {"b": {{json workflow.task_id}}}}', escapeJsonString)).toBe('{"a": {"b": 47}}');
+    expect(await errorOf('{{{workflow.project_name}}}')).toBe(
+      'targets[0].message (webhook "w"): {{{x}}} and {{& x}} print a value unescaped; use {{x}} (or {{json x}})',
+    );
+    expect(await errorOf('{{&workflow.project_name}}')).toMatch(/print a value unescaped/);
+  });
+
+  it('escapes {{json x}} for the dialect in a title or message', async () => {
+    expect(await render('{{json workflow.remark}}', escapeSlack)).toBe(
+      '&quot;Ship &lt;!channel&gt; {{workflow.status}} \\&quot;now\\&quot;&quot;'.replace(/&quot;/g, '"'),
+    );
   });
 
   it('reads an empty value as false in {{#if}}', async () => {
@@ -76,7 +90,7 @@ describe('templates', () => {
   it('names an unknown variable and lists the known ones', async () => {
     const error = await errorOf('{{workflow.nope}}');
     expect(error).toMatch(
-      /^targets\[0\]\.message \(webhook "w"\): unknown variable "nope"; known: workflow\.task_id, workflow\.project_name, /,
+      /^targets\[0\]\.message \(webhook "w"\): unknown variable "workflow\.nope"; known: workflow\.task_id, workflow\.project_name, /,
     );
     expect(error).toContain(
       'status_text, status_icon, duration, short_sha, ci.platform, ci.server_url, ci.ref, ci.sha',

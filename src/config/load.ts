@@ -1,49 +1,41 @@
+// Inputs → settings: the layers (flags > inputs > config file), `${NAME}` expansion, and one
+// validation that reports every problem with its path. Nothing below config/ reads the
+// environment or the inputs.
 import { readFileSync } from 'node:fs';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { ZadigStatus } from '../status.js';
+import { TARGETS } from '../targets/index.js';
 import { expandAll } from './expand.js';
+import { isAddress } from './fields.js';
 import {
+  COMMON_TARGET_FIELDS,
   DEFAULT_EVENTS,
+  INPUTS,
   INPUT_NAMES,
   MEMBER_KEYS,
-  TARGET_KEYS,
+  SETTINGS_SCHEMA,
   TARGET_TYPES,
-  settingsSchema,
+  memberSchema,
   targetSchema,
+  typesWithField,
   type EventSelector,
   type Language,
   type Member,
-  type SettingsInput,
-  type TargetInput,
-  type TargetType,
 } from './schema.js';
 import { didYouMean } from './suggest.js';
 
 export interface Target {
   index: number;
   name: string;
-  type: TargetType;
-  webhook: string;
-  secret: string;
+  type: string;
   at: string[];
   events: EventSelector[];
   branches: string[];
   title: string | undefined;
   message: string | undefined;
   language: Language;
-  keyword: string | undefined;
-  method: string;
-  headers: Record<string, string>;
-  body: string | undefined;
-  msgKey: string | undefined;
-  appId: string;
-  appSecret: string;
-  receiveIdType: string;
-  receivers: string[];
-  domain: string;
-  smtp: string;
-  from: string;
-  to: string[];
+  /** The type's own fields (SPEC §3), by their config names, defaults applied. */
+  options: Record<string, unknown>;
 }
 
 export interface Settings {
@@ -54,10 +46,14 @@ export interface Settings {
   gitlabToken: string;
   members: Record<string, Member>;
   language: Language;
+  timeZone: string;
   timeoutSeconds: number;
   retries: number;
   failOnError: boolean;
   dryRun: boolean;
+  test: boolean;
+  messageRefs: string;
+  logLines: number;
 }
 
 export type LoadResult = { ok: true; settings: Settings } | { ok: false; errors: string[] };
@@ -76,41 +72,20 @@ export interface Sources {
 const STRUCTURED_INPUTS = new Set(['targets', 'members', 'needs']);
 /** Pipeline data, never expanded (SPEC §9.2). */
 const NOT_EXPANDED = new Set(['needs']);
-/** Keys whose values are credentials, wherever they appear. */
-export const SECRET_KEYS = new Set(['webhook', 'secret', 'app-secret', 'smtp', 'github-token', 'gitlab-token']);
-const SENSITIVE_HEADER = /auth|token|key|secret|sign|cookie|pass/i;
+/** Header values that are never credentials. */
+const PLAIN_HEADERS = new Set(['content-type', 'accept', 'user-agent']);
 
-/** Which target types each type-specific field belongs to. */
-const FIELD_TYPES: Record<string, readonly TargetType[]> = {
-  webhook: TARGET_TYPES.filter((t) => t !== 'feishu-app' && t !== 'email'),
-  secret: ['dingtalk', 'feishu', 'webhook'],
-  keyword: ['dingtalk', 'feishu'],
-  method: ['webhook'],
-  headers: ['webhook'],
-  body: ['webhook'],
-  'msg-key': ['webhook'],
-  'app-id': ['feishu-app'],
-  'app-secret': ['feishu-app'],
-  'receive-id-type': ['feishu-app'],
-  receivers: ['feishu-app'],
-  domain: ['feishu-app'],
-  smtp: ['email'],
-  from: ['email'],
-  to: ['email'],
-};
-
-/** Fields a type cannot work without. */
-const REQUIRED: Record<TargetType, readonly (keyof TargetInput)[]> = {
-  feishu: ['webhook'],
-  'feishu-app': ['app-id', 'app-secret', 'receivers'],
-  dingtalk: ['webhook'],
-  wecom: ['webhook'],
-  teams: ['webhook'],
-  slack: ['webhook'],
-  discord: ['webhook'],
-  email: ['smtp', 'to'],
-  webhook: ['webhook'],
-};
+/** Field names that hold credentials, wherever they appear, and whether they are addresses. */
+const SECRET_FIELDS: ReadonlyMap<string, 'address' | 'value'> = new Map([
+  ...Object.entries(INPUTS)
+    .filter(([, spec]) => spec.secret)
+    .map(([name]) => [name, name === 'webhook' ? 'address' : 'value'] as const),
+  ...Object.values(TARGETS).flatMap((target) =>
+    Object.entries(target.fields)
+      .filter(([, spec]) => spec.secret)
+      .map(([name, spec]) => [name, isAddress(spec) ? 'address' : 'value'] as const),
+  ),
+]);
 
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
@@ -121,27 +96,15 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+function formatIssues(issues: readonly z.core.$ZodIssue[], prefix: string, known: readonly string[]): string[] {
   const errors: string[] = [];
   for (const issue of issues) {
-    const at = formatPath(issue.path);
+    const at = `${prefix}${formatPath(issue.path)}`;
     if (issue.code === 'unrecognized_keys') {
-      const known =
-        issue.path.length === 0
-          ? INPUT_NAMES
-          : issue.path[0] === 'targets'
-            ? TARGET_KEYS
-            : issue.path[0] === 'members'
-              ? MEMBER_KEYS
-              : [];
-      for (const key of issue.keys) {
-        const where = at ? `${at}.${key}` : key;
-        errors.push(`${where}: unknown key${didYouMean(key, known)}`);
-      }
-    } else if (issue.code === 'invalid_union' || issue.code === 'invalid_type') {
-      errors.push(`${at || '(config)'}: ${issue.message.replace(/^Invalid input: /, '')}`);
+      const parent = at && !at.endsWith('.') ? `${at}.` : at;
+      for (const key of issue.keys) errors.push(`${parent}${key}: unknown key${didYouMean(key, known)}`);
     } else {
-      errors.push(`${at || '(config)'}: ${issue.message}`);
+      errors.push(`${at || '(config)'}: ${issue.message.replace(/^Invalid input: /, '')}`);
     }
   }
   return errors;
@@ -200,103 +163,35 @@ function readConfigFile(
   return data as Record<string, unknown>;
 }
 
+const asSecretText = (value: unknown): string | undefined =>
+  typeof value === 'string'
+    ? value
+    : typeof value === 'number' || typeof value === 'bigint'
+      ? String(value)
+      : undefined;
+
 /** Every value in the raw settings that is a credential (for masking before anything prints). */
 export function rawSecrets(raw: unknown): { urls: string[]; values: string[] } {
   const urls: string[] = [];
   const values: string[] = [];
   const visit = (value: unknown, key: string): void => {
-    if (typeof value === 'string') {
-      if (SECRET_KEYS.has(key)) (/^[a-z]+:\/\//i.test(value) ? urls : values).push(value);
+    const text = asSecretText(value);
+    if (text !== undefined) {
+      const kind = SECRET_FIELDS.get(key);
+      if (kind) (kind === 'address' && /^[a-z]+:\/\//i.test(text) ? urls : values).push(text.trim());
     } else if (Array.isArray(value)) {
       value.forEach((item) => visit(item, key));
     } else if (value && typeof value === 'object') {
       for (const [k, v] of Object.entries(value)) {
-        if (key === 'headers' && typeof v === 'string' && SENSITIVE_HEADER.test(k)) values.push(v);
-        else visit(v, k);
+        const header = key === 'headers' ? asSecretText(v) : undefined;
+        if (header !== undefined) {
+          if (!PLAIN_HEADERS.has(k.toLowerCase())) values.push(header.trim());
+        } else visit(v, k);
       }
     }
   };
   visit(raw, '');
   return { urls, values };
-}
-
-/** Checks that depend on the type; `prefix` is `targets[2].`, or empty for the single target. */
-function checkTarget(target: TargetInput, prefix: string, errors: string[]): void {
-  for (const [field, types] of Object.entries(FIELD_TYPES)) {
-    if (target[field as keyof TargetInput] !== undefined && !types.includes(target.type)) {
-      errors.push(`${prefix}${field}: not used by ${target.type} targets (only ${types.join(', ')})`);
-    }
-  }
-  for (const field of REQUIRED[target.type]) {
-    const value = target[field];
-    if (value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) {
-      errors.push(`${prefix}${field}: required for ${target.type} targets`);
-    }
-  }
-  if (target.webhook && !/^https?:\/\/[^/\s]+/i.test(target.webhook)) {
-    errors.push(`${prefix}webhook: expected an http:// or https:// address`);
-  }
-  if (target.smtp && !/^smtps?:\/\/[^/\s]+/i.test(target.smtp)) {
-    errors.push(`${prefix}smtp: expected smtp://user:pass@host:port or smtps://…`);
-  }
-}
-
-function resolveTargets(input: SettingsInput, errors: string[], expectTargets: boolean): Target[] {
-  const entries: { target: TargetInput; path: string }[] = [];
-  if (input.type !== undefined || input.webhook !== undefined) {
-    if (input.type === undefined) {
-      errors.push('type: required when webhook is set');
-    } else {
-      const single: TargetInput = { type: input.type };
-      if (input.webhook !== undefined) single.webhook = input.webhook;
-      if (input.secret !== undefined) single.secret = input.secret;
-      entries.push({ target: single, path: 'type' });
-    }
-  } else if (input.secret !== undefined) {
-    errors.push('secret: goes with type and webhook (in targets, set secret on each target)');
-  }
-  (input.targets ?? []).forEach((target, i) => entries.push({ target, path: `targets[${i}]` }));
-  if (entries.length === 0 && errors.length === 0 && expectTargets) {
-    errors.push('no target: set type and webhook, or a targets list');
-  }
-
-  const names = new Map<string, string>();
-  return entries.map(({ target, path }, index) => {
-    const name = target.name ?? `${target.type}#${index}`;
-    const earlier = names.get(name);
-    if (earlier) errors.push(`${path}.name: "${name}" is already the name of ${earlier}`);
-    names.set(name, path);
-    const message = target.message ?? input.message;
-    const events = target.events ?? input.events ?? (message !== undefined ? ['always' as const] : [...DEFAULT_EVENTS]);
-    const at = [...(target.at ?? input.at ?? [])];
-    if (target['at-all'] && !at.includes('all')) at.push('all');
-    return {
-      index,
-      name,
-      type: target.type,
-      webhook: target.webhook ?? '',
-      secret: target.secret ?? '',
-      at,
-      events,
-      branches: target.branches ?? input.branches ?? [],
-      title: target.title ?? input.title,
-      message,
-      language: target.language ?? input.language ?? 'en',
-      keyword: target.keyword,
-      method: target.method ?? 'POST',
-      headers: target.headers ?? {},
-      body: target.body,
-      msgKey: target['msg-key'],
-      appId: target['app-id'] ?? '',
-      appSecret: target['app-secret'] ?? '',
-      receiveIdType: target['receive-id-type'] ?? 'chat_id',
-      receivers: target.receivers ?? [],
-      domain: target.domain ?? 'feishu',
-      smtp: target.smtp ?? '',
-      from: target.from ?? '',
-      to: target.to ?? [],
-    };
-  });
 }
 
 /** Merges the layers (flags > inputs > config file) and expands `${NAME}`. */
@@ -318,16 +213,86 @@ export async function mergeLayers(sources: Sources): Promise<{ raw: Record<strin
 }
 
 /** The targets as written, each with the prefix its error paths take. */
-function rawTargets(raw: Record<string, unknown>): { item: unknown; prefix: string }[] {
-  const entries: { item: unknown; prefix: string }[] = [];
+function rawTargets(
+  raw: Record<string, unknown>,
+  errors: string[],
+): { item: Record<string, unknown>; prefix: string }[] {
+  const entries: { item: Record<string, unknown>; prefix: string }[] = [];
   if (raw.type !== undefined || raw.webhook !== undefined) {
-    const single = Object.fromEntries(
-      ['type', 'webhook', 'secret'].filter((k) => raw[k] !== undefined).map((k) => [k, raw[k]]),
-    );
-    entries.push({ item: single, prefix: '' });
+    if (raw.type === undefined) errors.push('type: required when webhook is set');
+    else {
+      const single = Object.fromEntries(
+        ['type', 'webhook', 'secret'].filter((k) => raw[k] !== undefined).map((k) => [k, raw[k]]),
+      );
+      entries.push({ item: single, prefix: '' });
+    }
+  } else if (raw.secret !== undefined) {
+    errors.push('secret: goes with type and webhook (in targets, set secret on each target)');
   }
-  if (Array.isArray(raw.targets)) raw.targets.forEach((item, i) => entries.push({ item, prefix: `targets[${i}].` }));
+  if (Array.isArray(raw.targets)) {
+    raw.targets.forEach((item, i) => {
+      if (item && typeof item === 'object' && !Array.isArray(item))
+        entries.push({ item: item as Record<string, unknown>, prefix: `targets[${i}].` });
+      else errors.push(`targets[${i}]: expected a map of target fields`);
+    });
+  }
   return entries;
+}
+
+/** One target's fields: its type first, then the common fields and the type's own, at once. */
+function parseTarget(
+  item: Record<string, unknown>,
+  prefix: string,
+  errors: string[],
+): Record<string, unknown> | undefined {
+  const type = typeof item.type === 'string' ? item.type.trim() : item.type;
+  if (typeof type !== 'string' || !Object.hasOwn(TARGETS, type)) {
+    errors.push(
+      type === undefined
+        ? `${prefix}type: required (one of ${TARGET_TYPES.join(', ')})`
+        : `${prefix}type: expected one of ${TARGET_TYPES.join(', ')}${didYouMean(String(type), TARGET_TYPES)}`,
+    );
+    return undefined;
+  }
+  const definition = TARGETS[type]!;
+  const own = Object.keys(definition.fields);
+  const known = [...Object.keys(COMMON_TARGET_FIELDS), ...own];
+  const before = errors.length;
+  for (const key of Object.keys(item)) {
+    if (known.includes(key)) continue;
+    const owners = typesWithField(key);
+    errors.push(
+      owners.length
+        ? `${prefix}${key}: not used by ${type} targets (only ${owners.join(', ')})`
+        : `${prefix}${key}: unknown key${didYouMean(key, known)}`,
+    );
+  }
+  const parsed = targetSchema(type).safeParse(
+    Object.fromEntries(Object.entries({ ...item, type }).filter(([key]) => known.includes(key))),
+  );
+  if (!parsed.success) errors.push(...formatIssues(parsed.error.issues, prefix, known));
+  const data = (parsed.success ? parsed.data : item) as Record<string, unknown>;
+  for (const [field, spec] of Object.entries(definition.fields)) {
+    if (data[field] === undefined && spec.default !== undefined) data[field] = spec.default;
+    const value = data[field];
+    if (spec.required && (value === undefined || value === '' || (Array.isArray(value) && value.length === 0))) {
+      errors.push(`${prefix}${field}: required for ${type} targets`);
+    }
+  }
+  if (errors.length > before || !parsed.success) return undefined;
+  for (const { field, problem } of definition.validate?.(data) ?? []) errors.push(`${prefix}${field}: ${problem}`);
+  return errors.length > before ? undefined : data;
+}
+
+function parseMembers(raw: unknown, errors: string[]): Record<string, Member> {
+  const members: Record<string, Member> = {};
+  if (!raw || typeof raw !== 'object') return members;
+  for (const [login, value] of Object.entries(raw)) {
+    const parsed = memberSchema.safeParse(value ?? {});
+    if (parsed.success) members[login] = parsed.data as Member;
+    else errors.push(...formatIssues(parsed.error.issues, `members.${login}.`, MEMBER_KEYS));
+  }
+  return members;
 }
 
 /**
@@ -336,31 +301,65 @@ function rawTargets(raw: Record<string, unknown>): { item: unknown; prefix: stri
  * target" error out of the list.
  */
 export function validate(raw: Record<string, unknown>, env: Sources['env'], expectTargets = true): LoadResult {
-  const parsed = settingsSchema.safeParse(raw);
-  const errors = parsed.success ? [] : formatIssues(parsed.error.issues);
-  // Type-specific checks of every target that parses on its own, even when something else failed.
-  for (const { item, prefix } of rawTargets(raw)) {
-    const target = targetSchema.safeParse(item);
-    if (target.success) checkTarget(target.data, prefix, errors);
+  const parsed = SETTINGS_SCHEMA.safeParse(raw);
+  const errors = parsed.success ? [] : formatIssues(parsed.error.issues, '', INPUT_NAMES);
+  const entries = rawTargets(raw, errors);
+  const targets: Target[] = [];
+  const names = new Map<string, string>();
+  const top = (parsed.success ? parsed.data : {}) as Record<string, unknown>;
+  entries.forEach(({ item, prefix }, index) => {
+    const data = parseTarget(item, prefix, errors);
+    if (!data) return;
+    const path = prefix ? prefix.slice(0, -1) : 'type';
+    const type = data.type as string;
+    const name = (data.name as string | undefined) ?? `${type}#${index}`;
+    const earlier = names.get(name);
+    if (earlier) errors.push(`${path}.name: "${name}" is already the name of ${earlier}`);
+    names.set(name, path);
+    const pick = <T>(key: string): T | undefined => (data[key] ?? top[key]) as T | undefined;
+    const message = pick<string>('message');
+    const at = [...(pick<string[]>('at') ?? [])];
+    if (data['at-all'] && !at.includes('all')) at.push('all');
+    const options = Object.fromEntries(
+      Object.entries(data).filter(([key]) => !Object.hasOwn(COMMON_TARGET_FIELDS, key)),
+    );
+    targets.push({
+      index,
+      name,
+      type,
+      at,
+      events: pick<EventSelector[]>('events') ?? (message !== undefined ? ['always'] : [...DEFAULT_EVENTS]),
+      branches: pick<string[]>('branches') ?? [],
+      title: pick<string>('title'),
+      message,
+      language: pick<Language>('language') ?? 'en',
+      options,
+    });
+  });
+  const members = parseMembers(top.members, errors);
+  if (entries.length === 0 && errors.length === 0 && expectTargets) {
+    errors.push('no target: set type and webhook, or a targets list');
   }
-  if (!parsed.success) return { ok: false, errors };
-  const input = parsed.data;
-  const targets = resolveTargets(input, errors, expectTargets);
-  if (errors.length > 0) return { ok: false, errors };
+  if (!parsed.success || errors.length > 0) return { ok: false, errors };
+  const input = top;
   return {
     ok: true,
     settings: {
       targets,
-      status: input.status,
-      needs: input.needs,
-      githubToken: input['github-token'] ?? '',
-      gitlabToken: input['gitlab-token'] ?? env.GITLAB_TOKEN ?? '',
-      members: input.members ?? {},
-      language: input.language ?? 'en',
-      timeoutSeconds: input['timeout-seconds'] ?? 10,
-      retries: input.retries ?? 2,
-      failOnError: input['fail-on-error'] ?? false,
-      dryRun: input['dry-run'] ?? false,
+      status: input.status as ZadigStatus | undefined,
+      needs: input.needs as Settings['needs'],
+      githubToken: (input['github-token'] as string | undefined) ?? '',
+      gitlabToken: (input['gitlab-token'] as string | undefined) ?? env.GITLAB_TOKEN?.trim() ?? '',
+      members,
+      language: (input.language as Language | undefined) ?? 'en',
+      timeZone: (input.timezone as string | undefined) ?? 'UTC',
+      timeoutSeconds: (input['timeout-seconds'] as number | undefined) ?? 10,
+      retries: (input.retries as number | undefined) ?? 2,
+      failOnError: (input['fail-on-error'] as boolean | undefined) ?? false,
+      dryRun: (input['dry-run'] as boolean | undefined) ?? false,
+      test: (input.test as boolean | undefined) ?? false,
+      messageRefs: (input['message-refs'] as string | undefined) ?? '',
+      logLines: (input['log-lines'] as number | undefined) ?? 0,
     },
   };
 }

@@ -1,10 +1,9 @@
-// The neutral message, built once per target from the payload; each target renders it in its
-// own dialect. Values here are plain text: renderers escape them.
-import type { Target } from '../config/load.js';
-import type { Member } from '../config/schema.js';
+// The neutral message: plain data built once per run (per language) from the payload; each
+// target renders it in its own dialect. Values here are plain text: renderers escape them.
+import type { Language } from '../config/schema.js';
 import type { ZadigPayload } from '../payload.js';
 import { texts, type Change, type Texts } from './i18n.js';
-import { resolveMentions, type Mentions, type MentionStyle } from './mentions.js';
+import { NO_MENTIONS, type Mentions } from './mentions.js';
 import type { Render } from './template.js';
 import { codePoints, truncateTo } from './truncate.js';
 
@@ -37,6 +36,8 @@ export interface Message {
   mentions: Mentions;
   /** The user's `message` template, rendered with a dialect's escaping; replaces the details. */
   body: Render | undefined;
+  /** Lines about what the message cannot show (e.g. stages without an API token). */
+  notes: string[];
 }
 
 /** Pipeline values are capped before rendering, so that no one value crowds out the rest. */
@@ -81,12 +82,35 @@ export function formatDuration(seconds: number, t: Texts): string {
   return parts.join('').trim();
 }
 
-/** `2026-11-20 08:00:02 UTC` in the runner's time zone (TZ), with its offset when not UTC. */
-export function formatTime(unixSeconds: number): string {
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/** The offset of `timeZone` at `ms`, in minutes east of UTC (never the host's zone). */
+function offsetMinutes(ms: number, timeZone: string): number {
+  let format = formats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formats.set(timeZone, format);
+  }
+  const part = (type: string) => Number(format.formatToParts(ms).find((p) => p.type === type)?.value ?? 0);
+  const wall = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
+  return Math.round((wall - Math.floor(ms / 1000) * 1000) / 60_000);
+}
+
+/** `2026-11-20 08:00:02 UTC`, or `2026-11-20 16:00:02 +08:00` in another time zone. */
+export function formatTime(unixSeconds: number, timeZone = 'UTC'): string {
   if (!unixSeconds) return '';
-  const date = new Date(unixSeconds * 1000);
-  const offset = -date.getTimezoneOffset();
-  const local = new Date(date.getTime() + offset * 60_000).toISOString().slice(0, 19).replace('T', ' ');
+  const ms = unixSeconds * 1000;
+  const offset = timeZone === 'UTC' ? 0 : offsetMinutes(ms, timeZone);
+  const local = new Date(ms + offset * 60_000).toISOString().slice(0, 19).replace('T', ' ');
   if (offset === 0) return `${local} UTC`;
   const sign = offset > 0 ? '+' : '-';
   const abs = Math.abs(offset);
@@ -104,16 +128,20 @@ export function changeOf(status: string, previous: string | undefined): Change |
   return undefined;
 }
 
-export function buildMessage(
-  payload: ZadigPayload,
-  target: Target,
-  members: Readonly<Record<string, Member>>,
-  nowSeconds: number,
-  previousStatus?: string,
-  mentionStyle?: MentionStyle,
-): Message {
+export interface MessageOptions {
+  language: Language;
+  timeZone: string;
+  /** Unix seconds: the end of a run that has not ended. */
+  nowSeconds: number;
+  previousStatus?: string | undefined;
+  notes?: readonly string[] | undefined;
+}
+
+/** The default message of a run, without mentions or a custom title and body. */
+export function buildMessage(payload: ZadigPayload, options: MessageOptions): Message {
+  const { nowSeconds, previousStatus } = options;
   const w = payload.workflow;
-  const t = texts(target.language);
+  const t = texts(options.language);
   const statusText = t.status[w.status] ?? w.status;
   const change = changeOf(w.status, previousStatus);
   const changed = change ? ` (${t.change[change]})` : '';
@@ -123,7 +151,7 @@ export function buildMessage(
   const facts: Fact[] = [
     { label: t.executor, value: cap(w.task_creator, CAP.fact, t) },
     { label: t.project, value: cap(w.project_display_name, CAP.fact, t) },
-    { label: t.startTime, value: formatTime(w.start_time) },
+    { label: t.startTime, value: formatTime(w.start_time, options.timeZone) },
     { label: t.duration, value: w.start_time ? formatDuration(end - w.start_time, t) : '' },
     { label: t.remark, value: cap(w.remark, CAP.fact, t) },
   ].filter((fact) => fact.value !== '');
@@ -169,7 +197,21 @@ export function buildMessage(
     commit,
     error: cap(w.error, CAP.error, t),
     url: w.detail_url,
-    mentions: resolveMentions(target.at, mentionStyle, members, w.task_creator),
+    mentions: NO_MENTIONS,
     body: undefined,
+    notes: [...(options.notes ?? [])],
+  };
+}
+
+/** One target's message: its mentions, and its own title and body when it has templates. */
+export function messageForTarget(
+  message: Message,
+  parts: { mentions: Mentions; title?: string | undefined; body?: Render | undefined },
+): Message {
+  return {
+    ...message,
+    mentions: parts.mentions,
+    title: parts.title ?? message.title,
+    body: parts.body ?? message.body,
   };
 }

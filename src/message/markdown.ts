@@ -60,8 +60,8 @@ export function bodyLines(message: Message, d: Dialect): string[] {
 }
 
 /** The word a bot's keyword security needs: the target's `keyword`, else "Workflow" / "工作流". */
-export function botKeyword(target: { keyword?: string | undefined }, message: Message): string {
-  return target.keyword ?? message.texts.workflow;
+export function botKeyword(keyword: string, message: Message): string {
+  return keyword || message.texts.workflow;
 }
 
 /** The bot's keyword, appended when the text does not hold it (keyword security). */

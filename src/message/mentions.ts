@@ -1,8 +1,7 @@
-// SPEC §9.3: `all`; `$creator` / `$<login>` → a member; digits (optional +) → a mobile; with `@`
-// → an email; anything else → the vendor's user id. A member's own vendor id wins.
+// SPEC §9.3: `all`; `$creator` / `$<login>` → a member; 6–15 digits (optional +) → a mobile, for
+// the vendors that mention by mobile; with `@` → an email; anything else → the vendor's user id.
+// A member's own vendor id wins, then the contact the vendor mentions by.
 import type { Member } from '../config/schema.js';
-
-export type VendorField = 'feishu' | 'dingtalk' | 'wecom' | 'slack' | 'discord' | 'teams';
 
 export interface Mentions {
   all: boolean;
@@ -15,16 +14,20 @@ export interface Mentions {
   unknown: string[];
 }
 
-/** How a vendor mentions, declared by its driver. */
+/** How a vendor mentions, declared by its target. */
 export interface MentionStyle {
   /** The member field holding this vendor's user id. */
-  field: VendorField;
-  /** Whether digits mean a mobile number (else a user id: Discord ids are numeric). */
-  byMobile: boolean;
+  field: string;
+  /** What else it mentions by, in the vendor's order of preference (digits are an id otherwise). */
+  by: readonly ('email' | 'mobile')[];
 }
 
-function classify(value: string, into: Mentions, mobiles: boolean): void {
-  if (mobiles && /^\+?\d[\d-]{4,}$/.test(value)) into.mobiles.push(value);
+export const NO_MENTIONS: Mentions = { all: false, mobiles: [], emails: [], ids: [], unresolved: [], unknown: [] };
+
+const MOBILE = /^\+?\d{6,15}$/;
+
+function classify(value: string, into: Mentions, style: MentionStyle | undefined): void {
+  if (style?.by.includes('mobile') && MOBILE.test(value)) into.mobiles.push(value);
   else if (value.includes('@')) into.emails.push(value);
   else into.ids.push(value);
 }
@@ -42,19 +45,20 @@ export function resolveMentions(
       continue;
     }
     if (!entry.startsWith('$')) {
-      classify(entry, mentions, style?.byMobile ?? false);
+      classify(entry, mentions, style);
       continue;
     }
     const login = entry === '$creator' ? creator : entry.slice(1);
-    const member = members[login];
+    const member = Object.hasOwn(members, login) ? members[login] : undefined;
     if (!member) {
       mentions.unknown.push(login || entry);
       continue;
     }
     const own = style ? member[style.field] : undefined;
+    const contact = style?.by.find((kind) => member[kind]);
     if (own) mentions.ids.push(own);
-    else if (member.mobile) mentions.mobiles.push(member.mobile);
-    else if (member.email) mentions.emails.push(member.email);
+    else if (contact === 'mobile' && member.mobile) mentions.mobiles.push(member.mobile);
+    else if (contact === 'email' && member.email) mentions.emails.push(member.email);
     else mentions.unresolved.push(entry === '$creator' ? `$creator (${login})` : entry);
   }
   const unique = (list: string[]) => [...new Set(list)];

@@ -2,6 +2,7 @@
 // error naming the known ones. Pipeline values are data: each string reaches the template wrapped
 // so that `{{x}}` escapes it for the target's dialect (Handlebars calls `toHTML()` on values that
 // have one), and a value is never compiled, so `{{…}}` in a commit message stays text.
+import type { Language } from '../config/schema.js';
 import type { ZadigPayload } from '../payload.js';
 import { formatDuration, formatTime, statusIcon } from './index.js';
 import { texts, type Texts } from './i18n.js';
@@ -48,10 +49,11 @@ export function templateData(
   payload: ZadigPayload,
   language: Texts | undefined,
   ci: Record<string, string>,
+  nowSeconds: number,
 ): Record<string, unknown> {
   const w = payload.workflow;
   const t = language ?? texts('en');
-  const end = w.end_time || Math.floor(Date.now() / 1000);
+  const end = w.end_time || nowSeconds;
   const sha = w.stages[0]?.jobs[0]?.spec.repositories[0]?.commit_id ?? '';
   return {
     workflow: w,
@@ -92,29 +94,61 @@ export function separateBraces(source: string): string {
   });
 }
 
+/** Rendering stops past this much output: a template cannot make a run hang or exhaust memory. */
+const MAX_OUTPUT = 1024 * 1024;
+
+class TooLarge extends Error {}
+
 export interface TemplateEngine {
-  /** Compiles and checks a template; returns an error sentence instead of throwing. */
+  /**
+   * Compiles and checks a template; returns an error sentence instead of throwing. `json`: a
+   * webhook body, where `{{json x}}` inserts raw JSON; elsewhere it is escaped like `{{x}}`.
+   */
   prepare(
     name: string,
     source: string,
     data: Record<string, unknown>,
     language: Texts,
+    options?: { timeZone?: string | undefined; json?: boolean },
   ): { render: Render } | { error: string };
+}
+
+/** `{{{x}}}` and `{{& x}}` print a value unescaped: refused, so every value stays data. */
+const UNESCAPED = /\{\{\{|\{\{~?\s*&/;
+
+/** The dotted path a template wrote that ends in `name` (Handlebars names only the last part). */
+function pathAsWritten(source: string, name: string): string {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const match = new RegExp(`\\{\\{[~#^/]?\\s*(?:[\\w-]+\\s+)?((?:[\\w@-]+[./])*${escaped})\\b`).exec(source);
+  return match?.[1] ?? name;
 }
 
 export async function loadTemplateEngine(): Promise<TemplateEngine> {
   const { default: Handlebars } = await import('handlebars');
   const hb = Handlebars.create();
-  const out = (text: string) => new Data(text);
+  // Nothing a template does may print (past the redactor) or reach the console.
+  hb.unregisterHelper('log');
+  let written = 0;
+  const count = (text: string) => {
+    written += text.length;
+    if (written > MAX_OUTPUT) throw new TooLarge();
+    return text;
+  };
+  const out = (text: string) => new Data(count(text));
   const str = (v: unknown) => String(unwrap(v) ?? '');
   hb.registerHelper('_rbrace', () => new hb.SafeString('}'));
-  hb.registerHelper('json', (value: unknown) => new hb.SafeString(JSON.stringify(unwrap(value)) ?? 'null'));
+  hb.registerHelper('json', (value: unknown, options: { data?: { json?: boolean } }) => {
+    const json = count(JSON.stringify(unwrap(value)) ?? 'null');
+    return options.data?.json ? new hb.SafeString(json) : new Data(json);
+  });
   hb.registerHelper('truncate', (value: unknown, length: unknown) => {
     const chars = Array.from(str(value));
     const max = Math.max(0, Number(unwrap(length)) || 0);
     return out(chars.length > max ? `${chars.slice(0, max).join('')}…` : chars.join(''));
   });
-  hb.registerHelper('date', (value: unknown) => out(formatTime(Number(unwrap(value)) || 0)));
+  hb.registerHelper('date', (value: unknown, options: { data?: { timeZone?: string } }) =>
+    out(formatTime(Number(unwrap(value)) || 0, options.data?.timeZone)),
+  );
   // `duration` is also a variable: called with no argument, the helper gives the variable.
   hb.registerHelper('duration', (...args: unknown[]) => {
     const options = args[args.length - 1] as { data?: { texts?: Texts; root?: Record<string, unknown> } };
@@ -133,10 +167,23 @@ export async function loadTemplateEngine(): Promise<TemplateEngine> {
         : str(items),
     );
   });
+  // Block output counts too, so nested loops cannot grow without bound.
+  for (const block of ['each', 'with', 'if', 'unless']) {
+    const original = hb.helpers[block] as (this: unknown, ...args: unknown[]) => unknown;
+    hb.registerHelper(block, function (this: unknown, ...args: unknown[]) {
+      const options = args[args.length - 1] as { fn: (c: unknown, o?: unknown) => string };
+      const fn = options.fn;
+      options.fn = (c, o) => count(fn(c, o));
+      return original.apply(this, args);
+    });
+  }
 
   return {
-    prepare(name, source, data, language) {
+    prepare(name, source, data, language, options = {}) {
       const known = knownVariables(data);
+      if (UNESCAPED.test(source)) {
+        return { error: `${name}: {{{x}}} and {{& x}} print a value unescaped; use {{x}} (or {{json x}})` };
+      }
       let compiled: ReturnType<typeof hb.compile>;
       try {
         compiled = hb.compile(separateBraces(source), { strict: true, knownHelpersOnly: false });
@@ -146,8 +193,11 @@ export async function loadTemplateEngine(): Promise<TemplateEngine> {
       const wrapped = wrap(data);
       const render: Render = (escape) => {
         currentEscape = escape;
+        written = 0;
         try {
-          return compiled(wrapped, { data: { texts: language } });
+          return compiled(wrapped, {
+            data: { texts: language, timeZone: options.timeZone ?? 'UTC', json: options.json ?? false },
+          });
         } finally {
           currentEscape = plain;
         }
@@ -155,13 +205,95 @@ export async function loadTemplateEngine(): Promise<TemplateEngine> {
       try {
         render(plain);
       } catch (error) {
+        if (error instanceof TooLarge) return { error: `${name}: the template renders more than 1 MiB` };
         const message = (error as Error).message.split('\n')[0] ?? '';
         const missing = /"([^"]+)" not defined/.exec(message)?.[1];
         return missing
-          ? { error: `${name}: unknown variable "${missing}"; known: ${known.join(', ')}` }
+          ? { error: `${name}: unknown variable "${pathAsWritten(source, missing)}"; known: ${known.join(', ')}` }
           : { error: `${name}: the template failed (${message})` };
       }
       return { render };
     },
   };
+}
+
+/** The data's shape with every text replaced: a body's JSON validity must not depend on the run. */
+export function placeholderData(value: unknown): unknown {
+  if (typeof value === 'string') return value === '' ? '' : 'text';
+  if (Array.isArray(value)) return value.slice(0, 1).map(placeholderData);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, placeholderData(v)]));
+  }
+  return value;
+}
+
+/** A target's rendered templates: its title (plain text), body and webhook body. */
+export interface TargetTemplates {
+  title?: string | undefined;
+  body?: Render | undefined;
+  bodyTemplate?: Render | undefined;
+}
+
+interface Templated {
+  index: number;
+  name: string;
+  type: string;
+  language: Language;
+  title?: string | undefined;
+  message?: string | undefined;
+  body?: string | undefined;
+}
+
+/**
+ * Compiles and checks every title, message and webhook body (loading Handlebars only when there
+ * is one), before any message is built. Returns each target's templates by name, or the problems,
+ * each naming its target and field.
+ */
+export async function prepareTemplates(
+  targets: readonly Templated[],
+  payload: ZadigPayload,
+  ci: Record<string, string>,
+  options: { timeZone: string; nowSeconds: number },
+): Promise<{ templates: Map<string, TargetTemplates>; errors: string[] }> {
+  const templates = new Map<string, TargetTemplates>();
+  const errors: string[] = [];
+  const templated = targets.filter((t) => t.title ?? t.message ?? t.body);
+  if (templated.length === 0) return { templates, errors };
+  const engine = await loadTemplateEngine();
+  const { jsonErrorPosition, describePosition } = await import('../json-position.js');
+  for (const target of templated) {
+    const language = texts(target.language);
+    const data = templateData(payload, language, ci, options.nowSeconds);
+    const where = (field: string) => `targets[${target.index}].${field} (${target.type} "${target.name}")`;
+    const prepare = (field: string, source: string | undefined, json = false) => {
+      if (source === undefined) return undefined;
+      const prepared = engine.prepare(where(field), source, data, language, { timeZone: options.timeZone, json });
+      if ('error' in prepared) errors.push(prepared.error);
+      return 'render' in prepared ? prepared.render : undefined;
+    };
+    const title = prepare('title', target.title)?.(plain).trim();
+    if (title === '') errors.push(`${where('title')}: renders empty; the title needs some text`);
+    const body = prepare('message', target.message);
+    if (body && body(plain).trim() === '')
+      errors.push(`${where('message')}: renders empty; the message needs some text`);
+    const bodyTemplate = prepare('body', target.body, true);
+    if (bodyTemplate && target.body !== undefined) {
+      // Checked on placeholder data: whether the JSON is valid must not depend on this run's texts.
+      const check = engine.prepare(
+        where('body'),
+        target.body,
+        placeholderData(data) as Record<string, unknown>,
+        language,
+        {
+          json: true,
+        },
+      );
+      const rendered = 'render' in check ? check.render(escapeJsonString) : '';
+      const position = jsonErrorPosition(rendered);
+      if (position !== undefined)
+        errors.push(`${where('body')}: the rendered body is not valid JSON at ${describePosition(rendered, position)}`);
+    }
+    templates.set(target.name, { title: title || undefined, body, bodyTemplate });
+  }
+  return { templates, errors };
 }

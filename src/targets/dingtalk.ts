@@ -1,9 +1,9 @@
 // DingTalk custom robot: actionCard with a details button; markdown with `at` when mentioning.
 // Signing: &timestamp=<ms>&sign=urlencode(base64(HMAC-SHA256(secret, ts + "\n" + secret))).
 import { hmacSha256Base64 } from '../crypto.js';
-import { escapeChatMarkdown } from '../message/escape.js';
 import { bodyLines, botKeyword, details, ensureKeyword, markdownDialect } from '../message/markdown.js';
-import { JSON_HEADERS, fitBody, judgeCode, type HttpDriver } from './types.js';
+import { escapeChatMarkdown } from './chat-markdown.js';
+import { JSON_HEADERS, fitBody, judgeCode, option, type HttpDriver } from './types.js';
 
 export const DINGTALK_LIMIT = 20_000;
 const RATE_LIMITED = [130101];
@@ -18,10 +18,23 @@ export function signDingTalk(url: string, secret: string, nowMs: number): string
 
 export const dingtalk: HttpDriver = {
   kind: 'http',
-  mentions: { field: 'dingtalk', byMobile: true },
+  type: 'dingtalk',
+  summary: 'DingTalk group robot (webhook)',
+  fields: {
+    webhook: {
+      kind: 'url',
+      secret: true,
+      required: true,
+      description: 'The robot address, https://oapi.dingtalk.com/robot/send?access_token=… (a credential).',
+    },
+    secret: { kind: 'text', secret: true, description: "The robot's signing secret (SEC…), when signing is on." },
+    keyword: { kind: 'text', description: "A word the robot's keyword security needs (default Workflow / 工作流)." },
+  },
+  mentions: { field: 'dingtalk', by: ['mobile'] },
   build({ target, message, now }) {
     const d = markdownDialect(escapeChatMarkdown);
     const { mentions } = message;
+    const keyword = option(target, 'keyword');
     const warnings = [
       ...mentions.unresolved.map((who) => `cannot mention ${who}: the member has no dingtalk id, mobile or email`),
       ...mentions.emails.map((email) => `cannot mention ${email}: DingTalk mentions by mobile or user id`),
@@ -35,7 +48,7 @@ export const dingtalk: HttpDriver = {
     const tail = (text: string) =>
       ensureKeyword(
         [heading, text, mentioning ? link : '', atLine].filter(Boolean).join('\n\n'),
-        botKeyword(target, message),
+        botKeyword(keyword, message),
       );
     const body = fitBody(
       (text) =>
@@ -59,13 +72,14 @@ export const dingtalk: HttpDriver = {
       DINGTALK_LIMIT,
       message.texts.truncated,
     );
-    const url = target.secret ? signDingTalk(target.webhook, target.secret, now) : target.webhook;
+    const secret = option(target, 'secret');
+    const url = secret ? signDingTalk(option(target, 'webhook'), secret, now) : option(target, 'webhook');
     return { requests: [{ method: 'POST', url, headers: { ...JSON_HEADERS }, body: JSON.stringify(body) }], warnings };
   },
   check(response, { target, message }) {
     return judgeCode(response, 'DingTalk', 'errcode', 'errmsg', RATE_LIMITED, (code, text) => {
       if (code === 310000 && /keyword/i.test(text)) {
-        return `add "${botKeyword(target, message)}" to the robot's keywords or set keyword`;
+        return `add "${botKeyword(option(target, 'keyword'), message)}" to the robot's keywords or set keyword`;
       }
       if (code === 310000 && /sign/i.test(text)) return "set secret to the robot's signing secret (SEC…)";
       if (code === 310000 && /ip/i.test(text))

@@ -1,11 +1,21 @@
 // Discord webhook with ?wait=true (so the answer confirms the message): an embed coloured by
 // status, and allowed_mentions naming exactly the configured users (SPEC §9.19).
 import { judgeHttp } from '../http.js';
-import { escapeDiscord } from '../message/escape.js';
+import { parseAddress } from '../config/fields.js';
 import type { Tone } from '../message/index.js';
 import { commitLine, details, errorLine, markdownDialect, safeUrl, stageLines } from '../message/markdown.js';
 import { codePoints, truncateTo } from '../message/truncate.js';
-import { JSON_HEADERS, parseBody, type HttpDriver } from './types.js';
+import { JSON_HEADERS, option, parseBody, type HttpDriver } from './types.js';
+
+const ZWSP = '\u200b';
+
+/** Discord markdown: backslash escapes, and `@` broken so that `@everyone` stays text. */
+export function escapeDiscord(text: string): string {
+  return text.replace(/([\\`*_~|[\]()<>#-])/g, '\\$1').replace(/@/g, `@${ZWSP}`);
+}
+
+/** Discord user ids are snowflakes: 17 to 20 digits. */
+const SNOWFLAKE = /^\d{17,20}$/;
 
 export const DISCORD_LIMITS = {
   content: 2000,
@@ -26,14 +36,34 @@ export function waitUrl(webhook: string): string {
 
 export const discord: HttpDriver = {
   kind: 'http',
-  mentions: { field: 'discord', byMobile: false },
+  type: 'discord',
+  summary: 'Discord channel (webhook)',
+  fields: {
+    webhook: {
+      kind: 'url',
+      secret: true,
+      required: true,
+      description: 'The webhook address, https://discord.com/api/webhooks/<id>/<token> (a credential).',
+    },
+  },
+  mentions: { field: 'discord', by: [] },
+  validate(options) {
+    const url = parseAddress(String(options.webhook ?? ''));
+    return url && !/\/webhooks\/\d+\/[^/]+/.test(url.pathname)
+      ? [{ field: 'webhook', problem: 'expected a Discord webhook address: …/api/webhooks/<id>/<token>' }]
+      : [];
+  },
   build({ target, message }) {
     const d = markdownDialect(escapeDiscord);
     const { mentions } = message;
+    // One id that is not a snowflake makes Discord refuse the whole message (50035).
+    const ids = mentions.ids.filter((id) => SNOWFLAKE.test(id));
+    const badIds = mentions.ids.filter((id) => !SNOWFLAKE.test(id));
     const cut = (text: string, max: number) => truncateTo(text, max, message.texts.truncated, codePoints);
     const warnings = [
       ...mentions.unresolved.map((who) => `cannot mention ${who}: the member has no discord id`),
       ...[...mentions.emails, ...mentions.mobiles].map((who) => `cannot mention ${who}: Discord mentions by user id`),
+      ...badIds.map((id) => `cannot mention "${id}": a Discord user id is 17 to 20 digits; left out`),
     ];
     const title = cut(message.title, DISCORD_LIMITS.title);
     const fields = (message.body ? [] : message.facts).slice(0, DISCORD_LIMITS.fields).map((fact) => ({
@@ -48,15 +78,20 @@ export const discord: HttpDriver = {
     const description = cut(text, Math.min(DISCORD_LIMITS.description, DISCORD_LIMITS.total - used));
     const embed: Record<string, unknown> = { title, description, color: COLOURS[message.tone], fields };
     if (safeUrl(message.url)) embed.url = message.url;
-    const tags = [...(mentions.all ? ['@everyone'] : []), ...mentions.ids.map((id) => `<@${id}>`)];
+    const tags = [...(mentions.all ? ['@everyone'] : []), ...ids.map((id) => `<@${id}>`)];
     const body = {
       content: cut(tags.join(' '), DISCORD_LIMITS.content),
       embeds: [embed],
-      allowed_mentions: { parse: mentions.all ? ['everyone'] : [], users: mentions.ids },
+      allowed_mentions: { parse: mentions.all ? ['everyone'] : [], users: ids },
     };
     return {
       requests: [
-        { method: 'POST', url: waitUrl(target.webhook), headers: { ...JSON_HEADERS }, body: JSON.stringify(body) },
+        {
+          method: 'POST',
+          url: waitUrl(option(target, 'webhook')),
+          headers: { ...JSON_HEADERS },
+          body: JSON.stringify(body),
+        },
       ],
       warnings,
     };

@@ -4,8 +4,13 @@ import type { Outcome } from '../http.js';
 import { escapeHtml } from '../message/escape.js';
 import { plainText } from '../message/plain.js';
 import type { Message, Tone } from '../message/index.js';
-import type { BuildInput, SendDriver, SendPolicy } from './types.js';
+import { option, optionList, type BuildInput, type SendDriver, type SendTools } from './types.js';
 import type { Member } from '../config/schema.js';
+
+/** One mailbox: no list, no display name, nothing a header could be split on. */
+const ONE_ADDRESS = /^[^\s@,;<>"'()]+@[^\s@,;<>"'()]+\.[^\s@,;<>"'()]+$/;
+/** GitHub's private commit addresses take no mail. */
+const NO_MAIL = /@users\.noreply\.github\.com$/i;
 
 const COLOURS: Record<Tone, string> = { success: '#2eb886', failure: '#e01e5a', warning: '#d9a300', info: '#1d9bd1' };
 
@@ -29,43 +34,44 @@ export function parseSmtp(address: string): SmtpSettings {
   };
 }
 
-/** `$<login>` entries of `to` that are not in members (named once for the run, by the caller). */
-export function unknownRecipientLogins(to: readonly string[], members: Readonly<Record<string, Member>>): string[] {
-  return to
-    .filter((entry) => entry.startsWith('$') && entry !== '$creator' && entry !== '$committers')
-    .map((entry) => entry.slice(1))
-    .filter((login) => !members[login]);
-}
-
 /** `to` entries: addresses; `$creator` / `$<login>` through members; `$committers`. */
 export function resolveRecipients(
   to: readonly string[],
   members: Readonly<Record<string, Member>>,
   creator: string,
   creatorEmail: string,
-  committers: readonly { login: string; email: string }[] = [],
+  committers: readonly { login: string; name?: string; email: string }[] = [],
 ): { recipients: string[]; warnings: string[] } {
   const recipients: string[] = [];
   const warnings: string[] = [];
+  const member = (login: string) => (Object.hasOwn(members, login) ? members[login] : undefined);
+  const add = (address: string, who: string) => {
+    const email = address.trim();
+    if (NO_MAIL.test(email))
+      warnings.push(`not sending to ${who}: ${email.replace(/^.*@/, '…@')} is a private GitHub address`);
+    else if (!ONE_ADDRESS.test(email)) warnings.push(`not sending to ${who}: "${email}" is not one email address`);
+    else recipients.push(email);
+  };
   for (const entry of to) {
     if (entry === '$committers') {
-      // GitHub's noreply addresses take no mail.
-      const emails = committers
-        .map((c) => members[c.login]?.email || c.email)
-        .filter((email) => email && !email.endsWith('@users.noreply.github.com'));
-      if (emails.length) recipients.push(...emails);
-      else warnings.push('cannot send to $committers: no committer email is known for this run');
+      const emails = committers.map((c) => ({
+        email: member(c.login)?.email || c.email,
+        who: c.login || c.name || 'unknown',
+      }));
+      for (const { email, who } of emails) if (email) add(email, `committer ${who}`);
+      if (!emails.some((e) => e.email))
+        warnings.push('cannot send to $committers: no committer email is known for this run');
       continue;
     }
     if (!entry.startsWith('$')) {
-      recipients.push(entry);
+      add(entry, entry);
       continue;
     }
     const login = entry === '$creator' ? creator : entry.slice(1);
     // A login missing from members is named once for the whole run, not per target.
-    if (entry !== '$creator' && !members[login]) continue;
-    const email = members[login]?.email || (entry === '$creator' ? creatorEmail : '');
-    if (email) recipients.push(email);
+    if (entry !== '$creator' && !member(login)) continue;
+    const email = member(login)?.email || (entry === '$creator' ? creatorEmail : '');
+    if (email) add(email, entry);
     else
       warnings.push(
         `cannot send to ${entry}${entry === '$creator' ? ` (${login || 'unknown'})` : ''}: no email known for it`,
@@ -99,16 +105,16 @@ export function emailHtml(message: Message): string {
 
 function envelope(input: BuildInput) {
   const { target, message, payload, members, committers } = input;
-  const smtp = parseSmtp(target.smtp);
+  const smtp = parseSmtp(option(target, 'smtp'));
   const w = payload.workflow;
   const { recipients, warnings } = resolveRecipients(
-    target.to,
+    optionList(target, 'to'),
     members,
     w.task_creator,
     w.task_creator_email,
     committers,
   );
-  const from = target.from || (smtp.user.includes('@') ? smtp.user : `workflow-notify@${smtp.host}`);
+  const from = option(target, 'from') || (smtp.user.includes('@') ? smtp.user : `workflow-notify@${smtp.host}`);
   return {
     smtp,
     from,
@@ -128,6 +134,24 @@ function retryable(error: { code?: string; responseCode?: number }): boolean {
 
 export const email: SendDriver = {
   kind: 'send',
+  type: 'email',
+  summary: 'Email over SMTP (STARTTLS when offered)',
+  fields: {
+    smtp: {
+      kind: 'smtp',
+      secret: true,
+      required: true,
+      description: 'smtp://user:password@host:port (STARTTLS when offered) or smtps://… (a credential).',
+    },
+    from: { kind: 'text', description: 'The sender address (default: the SMTP user, when it is an address).' },
+    to: { kind: 'list', required: true, description: 'Addresses, $creator, $<login>, $committers.' },
+  },
+  logins(options) {
+    const to = Array.isArray(options.to) ? options.to.map(String) : [];
+    return to
+      .filter((entry) => entry.startsWith('$') && entry !== '$creator' && entry !== '$committers')
+      .map((entry) => entry.slice(1));
+  },
   preview(input) {
     const mail = envelope(input);
     return {
@@ -145,11 +169,15 @@ export const email: SendDriver = {
       ],
     };
   },
-  async send(input: BuildInput, policy: SendPolicy) {
+  async send(input: BuildInput, { policy }: SendTools) {
     const mail = envelope(input);
     if (mail.recipients.length === 0) {
       return {
-        outcome: { ok: false, retryable: false, message: 'no recipient: set to' },
+        outcome: {
+          ok: false,
+          retryable: false,
+          message: 'no recipient left to send to (see the warnings): set to, or members emails',
+        },
         attempts: 0,
         warnings: mail.warnings,
       };

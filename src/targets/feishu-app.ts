@@ -1,10 +1,11 @@
 // Feishu/Lark self-built app: tenant_access_token/internal, then one im/v1/messages request per
 // receiver, the card sent as a JSON string.
 import type { Target } from '../config/load.js';
-import { RECEIVE_ID_TYPES } from '../config/schema.js';
 import type { Outcome } from '../http.js';
 import { feishuCard, feishuDetails, larkMentions } from './feishu-card.js';
-import { JSON_HEADERS, fitBody, judgeCode, parseBody, type HttpDriver } from './types.js';
+import { JSON_HEADERS, fitBody, judgeCode, option, optionList, parseBody, type HttpDriver } from './types.js';
+
+export const RECEIVE_ID_TYPES = ['chat_id', 'open_id', 'user_id', 'union_id', 'email'] as const;
 
 export const FEISHU_APP_CARD_LIMIT = 30_000;
 const RATE_LIMITED = [99991400, 230020, 11232];
@@ -27,14 +28,36 @@ export function parseReceiver(receiver: string, fallback: string): { type: strin
 
 export const feishuApp: HttpDriver = {
   kind: 'http',
-  mentions: { field: 'feishu', byMobile: false },
+  type: 'feishu-app',
+  summary: 'Feishu/Lark self-built app: messages to chats and people',
+  fields: {
+    'app-id': { kind: 'text', required: true, description: 'The app id (cli_…).' },
+    'app-secret': { kind: 'text', secret: true, required: true, description: 'The app secret (a credential).' },
+    'receive-id-type': {
+      kind: 'choice',
+      values: RECEIVE_ID_TYPES,
+      default: 'chat_id',
+      description: 'The type of the receivers; a prefix (email:, chat_id:, open_id:) on a receiver overrides it.',
+    },
+    receivers: {
+      kind: 'list',
+      required: true,
+      description: 'Chats and people to message: ids, with an optional type prefix.',
+    },
+    domain: {
+      kind: 'text',
+      default: 'feishu',
+      description: 'feishu, lark, or a base URL (without /open-apis).',
+    },
+  },
+  mentions: { field: 'feishu', by: ['email'] },
   auth: {
-    key: (target: Target) => `${feishuBase(target.domain)}|${target.appId}`,
+    key: (target: Target) => `${feishuBase(option(target, 'domain'))}|${option(target, 'app-id')}`,
     request: (target: Target) => ({
       method: 'POST',
-      url: `${feishuBase(target.domain)}/open-apis/auth/v3/tenant_access_token/internal`,
+      url: `${feishuBase(option(target, 'domain'))}/open-apis/auth/v3/tenant_access_token/internal`,
       headers: { ...JSON_HEADERS },
-      body: JSON.stringify({ app_id: target.appId, app_secret: target.appSecret }),
+      body: JSON.stringify({ app_id: option(target, 'app-id'), app_secret: option(target, 'app-secret') }),
     }),
     read(response): Outcome<string> {
       const judged = judgeCode(response, 'Feishu app authentication', 'code', 'msg', RATE_LIMITED, (code) =>
@@ -57,9 +80,9 @@ export const feishuApp: HttpDriver = {
       message.texts.truncated,
     );
     const content = JSON.stringify(card);
-    const base = feishuBase(target.domain);
-    const requests = target.receivers.map((receiver) => {
-      const { type, id } = parseReceiver(receiver, target.receiveIdType);
+    const base = feishuBase(option(target, 'domain'));
+    const requests = optionList(target, 'receivers').map((receiver) => {
+      const { type, id } = parseReceiver(receiver, option(target, 'receive-id-type'));
       return {
         method: 'POST',
         url: `${base}/open-apis/im/v1/messages?receive_id_type=${encodeURIComponent(type)}`,

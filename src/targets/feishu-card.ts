@@ -1,8 +1,12 @@
 // The Feishu/Lark interactive card, shared by the group bot and the self-built app.
-import { escapeLarkMd } from '../message/escape.js';
 import type { Message, Tone } from '../message/index.js';
 import { bodyLines, details, ensureKeyword, markdownDialect, safeUrl } from '../message/markdown.js';
 import type { Mentions } from '../message/mentions.js';
+
+/** Feishu lark_md: HTML entities for markup characters (`<at id=all>` becomes text). */
+export function escapeLarkMd(text: string): string {
+  return text.replace(/[&<>*_~`[\]#]/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
 
 const HEADER_COLOURS: Record<Tone, string> = { success: 'green', failure: 'red', warning: 'orange', info: 'blue' };
 

@@ -1,35 +1,51 @@
 // Feishu/Lark group bot: an interactive card. Signing: the body gets `timestamp` (seconds) and
 // `sign` = base64(HMAC-SHA256(key = timestamp + "\n" + secret, message = "")).
-import { createHmac } from 'node:crypto';
+import { hmacSha256Base64 } from '../crypto.js';
 import { botKeyword } from '../message/markdown.js';
 import { feishuCard, feishuDetails, larkMentions } from './feishu-card.js';
-import { JSON_HEADERS, fitBody, judgeCode, type HttpDriver } from './types.js';
+import { JSON_HEADERS, fitBody, judgeCode, option, type HttpDriver } from './types.js';
 
 export const FEISHU_LIMIT = 20_000;
 
 export function signFeishu(secret: string, timestampSeconds: number): string {
-  return createHmac('sha256', `${timestampSeconds}\n${secret}`).update('').digest('base64');
+  return hmacSha256Base64(`${timestampSeconds}\n${secret}`, '');
 }
 
 export const feishu: HttpDriver = {
   kind: 'http',
-  mentions: { field: 'feishu', byMobile: false },
+  type: 'feishu',
+  summary: 'Feishu/Lark group bot (webhook)',
+  fields: {
+    webhook: {
+      kind: 'url',
+      secret: true,
+      required: true,
+      description:
+        'The bot address, https://open.feishu.cn/open-apis/bot/v2/hook/… (Lark: open.larksuite.com) (a credential).',
+    },
+    secret: { kind: 'text', secret: true, description: "The bot's signing secret, when signature verification is on." },
+    keyword: { kind: 'text', description: "A word the bot's keyword security needs (default Workflow / 工作流)." },
+  },
+  mentions: { field: 'feishu', by: ['email'] },
   build({ target, message, now }) {
     const mentions = larkMentions(message.mentions);
     const seconds = Math.floor(now / 1000);
-    const signing = target.secret ? { timestamp: String(seconds), sign: signFeishu(target.secret, seconds) } : {};
+    const secret = option(target, 'secret');
+    const signing = secret ? { timestamp: String(seconds), sign: signFeishu(secret, seconds) } : {};
     const body = fitBody(
       (details) => ({
         ...signing,
         msg_type: 'interactive',
-        card: feishuCard(message, details, mentions.text, botKeyword(target, message)),
+        card: feishuCard(message, details, mentions.text, botKeyword(option(target, 'keyword'), message)),
       }),
       feishuDetails(message),
       FEISHU_LIMIT,
       message.texts.truncated,
     );
     return {
-      requests: [{ method: 'POST', url: target.webhook, headers: { ...JSON_HEADERS }, body: JSON.stringify(body) }],
+      requests: [
+        { method: 'POST', url: option(target, 'webhook'), headers: { ...JSON_HEADERS }, body: JSON.stringify(body) },
+      ],
       warnings: mentions.warnings,
     };
   },
@@ -39,7 +55,8 @@ export const feishu: HttpDriver = {
     return judgeCode(response, 'Feishu', field, field === 'code' ? 'msg' : 'StatusMessage', [11232], (code) => {
       if (code === 19021)
         return "set secret to the bot's signing secret, and check the runner's clock (the timestamp must be within an hour)";
-      if (code === 19024) return `add "${botKeyword(target, message)}" to the bot's keywords or set keyword`;
+      if (code === 19024)
+        return `add "${botKeyword(option(target, 'keyword'), message)}" to the bot's keywords or set keyword`;
       if (code === 19022) return "add the runner's IP address to the bot's allow-list, or remove the allow-list";
       if (code === 19001) return 'the webhook address is wrong or the bot was removed';
       if (code === 11232) return 'rate limited (100 a minute, 5 a second)';

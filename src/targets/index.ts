@@ -1,4 +1,5 @@
-import type { TargetType } from '../config/schema.js';
+// The registry: one line per target type. A new target is one file beside this one and one line
+// here; the config schema, the JSON Schema, the help and the secret list follow from it.
 import { dingtalk } from './dingtalk.js';
 import { discord } from './discord.js';
 import { email } from './email.js';
@@ -6,18 +7,11 @@ import { feishu } from './feishu.js';
 import { feishuApp } from './feishu-app.js';
 import { slack } from './slack.js';
 import { teams } from './teams.js';
-import type { TargetDriver } from './types.js';
+import type { TargetDefinition } from './types.js';
 import { webhook } from './webhook.js';
 import { wecom } from './wecom.js';
 
-export const DRIVERS: Record<TargetType, TargetDriver> = {
-  feishu,
-  'feishu-app': feishuApp,
-  dingtalk,
-  wecom,
-  teams,
-  slack,
-  discord,
-  email,
-  webhook,
-};
+const ALL: readonly TargetDefinition[] = [feishu, feishuApp, dingtalk, wecom, teams, slack, discord, email, webhook];
+
+export const TARGETS: Readonly<Record<string, TargetDefinition>> = Object.fromEntries(ALL.map((t) => [t.type, t]));
+export const TARGET_TYPES: readonly string[] = ALL.map((t) => t.type);

@@ -1,11 +1,15 @@
 // Slack incoming webhook: fallback text, a header block, and an attachment coloured by status
 // holding the facts, stages, commit, error and a button. The answer is the text `ok`.
 import { judgeHttp } from '../http.js';
-import { escapeSlack } from '../message/escape.js';
 import type { Tone } from '../message/index.js';
 import { commitLine, errorLine, stageLines, type Dialect } from '../message/markdown.js';
 import { codePoints, truncateTo } from '../message/truncate.js';
-import { JSON_HEADERS, type HttpDriver } from './types.js';
+import { JSON_HEADERS, option, type HttpDriver } from './types.js';
+
+/** Slack mrkdwn: the three characters Slack asks to escape (this also defuses `<!channel>`). */
+export function escapeSlack(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
 
 export const SLACK_SECTION_LIMIT = 3000;
 const HEADER_LIMIT = 150;
@@ -33,7 +37,17 @@ const HINTS: Record<string, string> = {
 
 export const slack: HttpDriver = {
   kind: 'http',
-  mentions: { field: 'slack', byMobile: false },
+  type: 'slack',
+  summary: 'Slack channel (incoming webhook)',
+  fields: {
+    webhook: {
+      kind: 'url',
+      secret: true,
+      required: true,
+      description: 'The incoming webhook address, https://hooks.slack.com/services/… (a credential).',
+    },
+  },
+  mentions: { field: 'slack', by: [] },
   build({ target, message }) {
     const { mentions } = message;
     const section = (text: string) => ({
@@ -93,7 +107,9 @@ export const slack: HttpDriver = {
       attachments: [{ color: COLOURS[message.tone], blocks: details }],
     };
     return {
-      requests: [{ method: 'POST', url: target.webhook, headers: { ...JSON_HEADERS }, body: JSON.stringify(body) }],
+      requests: [
+        { method: 'POST', url: option(target, 'webhook'), headers: { ...JSON_HEADERS }, body: JSON.stringify(body) },
+      ],
       warnings,
     };
   },

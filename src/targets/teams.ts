@@ -1,17 +1,33 @@
 // Microsoft Teams Workflows webhook: an Adaptive Card 1.4 in a message envelope; mentions by
 // email (or Entra id) through msteams.entities with matching <at>…</at> text. 202 = delivered.
 import { judgeHttp } from '../http.js';
-import { escapeTeams } from '../message/escape.js';
 import type { Tone } from '../message/index.js';
 import { commitLine, details, errorLine, markdownDialect, safeUrl, stageLines } from '../message/markdown.js';
-import { JSON_HEADERS, fitBody, type HttpDriver } from './types.js';
+import { JSON_HEADERS, fitBody, option, type HttpDriver } from './types.js';
+
+const ZWSP = '\u200b';
+
+/** Teams TextBlock markdown: backslash escapes, and `<` broken so that `<at>` is never a mention. */
+export function escapeTeams(text: string): string {
+  return text.replace(/([\\`*_~[\]])/g, '\\$1').replace(/</g, `<${ZWSP}`);
+}
 
 export const TEAMS_LIMIT = 28_000;
 const STYLES: Record<Tone, string> = { success: 'good', failure: 'attention', warning: 'warning', info: 'accent' };
 
 export const teams: HttpDriver = {
   kind: 'http',
-  mentions: { field: 'teams', byMobile: false },
+  type: 'teams',
+  summary: 'Microsoft Teams channel (Workflows webhook)',
+  fields: {
+    webhook: {
+      kind: 'url',
+      secret: true,
+      required: true,
+      description: 'The Workflows webhook address (…/workflows/…/invoke?…&sig=…) (a credential).',
+    },
+  },
+  mentions: { field: 'teams', by: ['email'] },
   build({ target, message }) {
     const d = markdownDialect(escapeTeams);
     const { mentions } = message;
@@ -73,7 +89,9 @@ export const teams: HttpDriver = {
     };
     const body = fitBody(card, text, TEAMS_LIMIT, message.texts.truncated);
     return {
-      requests: [{ method: 'POST', url: target.webhook, headers: { ...JSON_HEADERS }, body: JSON.stringify(body) }],
+      requests: [
+        { method: 'POST', url: option(target, 'webhook'), headers: { ...JSON_HEADERS }, body: JSON.stringify(body) },
+      ],
       warnings,
     };
   },

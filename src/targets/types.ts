@@ -1,6 +1,10 @@
+// What a target is: everything about one vendor in one file. Shared code builds the config
+// schema, the JSON Schema, the help text, the secret list and the member fields from these
+// declarations, and sends through `build` + `check` (pure) or `send` (apps, email).
 import type { Target } from '../config/load.js';
+import type { FieldSpec } from '../config/fields.js';
 import type { Member } from '../config/schema.js';
-import type { HttpRequest, HttpResponse, Outcome } from '../http.js';
+import type { Clock, HttpRequest, HttpResponse, Outcome, RetryResult } from '../http.js';
 import type { Message } from '../message/index.js';
 import type { MentionStyle } from '../message/mentions.js';
 import type { Render } from '../message/template.js';
@@ -21,10 +25,12 @@ export interface BuildInput {
   /** A credential fetched first (feishu-app's tenant token). */
   token?: string | undefined;
   members: Readonly<Record<string, Member>>;
-  /** Authors of this run's commits (email's `$committers`). */
+  /** Authors of this run's commits (`$committers`). */
   committers?: readonly { login: string; name: string; email: string }[] | undefined;
   /** The webhook `body` template, rendered with JSON-string escaping. */
   bodyTemplate?: Render | undefined;
+  /** A test message (SPEC §13): webhook requests carry X-Workflow-Notify-Test. */
+  test?: boolean | undefined;
 }
 
 export interface BuildResult {
@@ -33,10 +39,23 @@ export interface BuildResult {
   warnings: string[];
 }
 
-export interface HttpDriver {
-  kind: 'http';
+/** What every target declares about itself. */
+export interface TargetMeta {
+  type: string;
+  /** One line: what it sends to (help text, JSON Schema). */
+  summary: string;
+  /** Its own config fields, beyond those every target has. */
+  fields: Readonly<Record<string, FieldSpec>>;
   /** How this vendor mentions people; absent when it cannot. */
   mentions?: MentionStyle;
+  /** Checks across fields, when the config loads: one sentence per problem, naming the field. */
+  validate?(options: Readonly<Record<string, unknown>>): { field: string; problem: string }[];
+  /** `$<login>` entries its fields use (warned about once per run when not in members). */
+  logins?(options: Readonly<Record<string, unknown>>): string[];
+}
+
+export interface HttpDriver extends TargetMeta {
+  kind: 'http';
   /** A credential to fetch before building, shared by the targets with the same key. */
   auth?: {
     key(target: Target): string;
@@ -53,19 +72,45 @@ export interface SendPolicy {
   timeoutMs: number;
 }
 
-/** A target that is not an HTTP request (email). */
-export interface SendDriver {
-  kind: 'send';
-  mentions?: MentionStyle;
-  /** What would be sent, for a dry run. */
-  preview(input: BuildInput): BuildResult & { lines: string[] };
-  send(
-    input: BuildInput,
-    policy: SendPolicy,
-  ): Promise<{ outcome: Outcome<string>; attempts: number; warnings: string[] }>;
+/** What a `send` target may use: the one HTTP path (retries, redaction), a token cache, the clock. */
+export interface SendTools {
+  policy: SendPolicy;
+  clock: Clock;
+  /** One request with the retry policy; `check` is the vendor's verdict. */
+  http<T>(request: HttpRequest, check: (response: HttpResponse) => Outcome<T>): Promise<RetryResult<T>>;
+  /** A credential shared by every target with the same key, fetched once per run. */
+  token(key: string, fetch: () => Promise<RetryResult<string>>): Promise<RetryResult<string>>;
+  /** A value learnt at run time that must never print (a token). */
+  secret(value: string): void;
 }
 
-export type TargetDriver = HttpDriver | SendDriver;
+export interface SendResult {
+  outcome: Outcome<string>;
+  attempts: number;
+  warnings: string[];
+}
+
+/** A target that is not one list of HTTP requests (email, apps with look-ups). */
+export interface SendDriver extends TargetMeta {
+  kind: 'send';
+  /** What would be sent, for a dry run. */
+  preview(input: BuildInput): BuildResult & { lines: string[] };
+  send(input: BuildInput, tools: SendTools): Promise<SendResult>;
+}
+
+export type TargetDefinition = HttpDriver | SendDriver;
+
+/** A target's own field, as the config gave it (defaults applied), read as text. */
+export function option(target: Target, field: string): string {
+  const value = target.options[field];
+  return typeof value === 'string' ? value : '';
+}
+
+/** A target's own list field. */
+export function optionList(target: Target, field: string): string[] {
+  const value = target.options[field];
+  return Array.isArray(value) ? value.map(String) : [];
+}
 
 /** Header names compare without case: later sets replace earlier names whatever their case. */
 export function mergeHeaders(...sets: Readonly<Record<string, string>>[]): Record<string, string> {
@@ -120,6 +165,7 @@ export function judgeCode(
     ok: false,
     retryable: retryable.includes(code),
     message: `${vendor} rejected the message (${code} ${text})${fix ? `: ${fix}` : ''}`,
+    code: String(code),
   };
 }
 

@@ -1,10 +1,10 @@
 // WeCom group robot: markdown with <@userid> mentions; a second text message carries
 // mentioned_mobile_list / @all, which markdown cannot.
-import { escapeChatMarkdown } from '../message/escape.js';
 import type { Tone } from '../message/index.js';
 import { bodyLines, details, markdownDialect } from '../message/markdown.js';
 import { utf8Bytes, truncateTo } from '../message/truncate.js';
-import { JSON_HEADERS, judgeCode, type HttpDriver } from './types.js';
+import { escapeChatMarkdown } from './chat-markdown.js';
+import { JSON_HEADERS, judgeCode, option, type HttpDriver } from './types.js';
 
 export const WECOM_MARKDOWN_LIMIT = 4096;
 export const WECOM_TEXT_LIMIT = 2048;
@@ -12,8 +12,19 @@ const COLOURS: Record<Tone, string> = { success: 'info', failure: 'warning', war
 
 export const wecom: HttpDriver = {
   kind: 'http',
-  mentions: { field: 'wecom', byMobile: true },
+  type: 'wecom',
+  summary: 'WeCom group robot (webhook)',
+  fields: {
+    webhook: {
+      kind: 'url',
+      secret: true,
+      required: true,
+      description: 'The robot address, https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=… (a credential).',
+    },
+  },
+  mentions: { field: 'wecom', by: ['mobile'] },
   build({ target, message }) {
+    const webhook = option(target, 'webhook');
     const d = markdownDialect(escapeChatMarkdown, '> ');
     const { mentions } = message;
     const warnings = [
@@ -31,7 +42,7 @@ export const wecom: HttpDriver = {
     const requests = [
       {
         method: 'POST',
-        url: target.webhook,
+        url: webhook,
         headers: { ...JSON_HEADERS },
         body: JSON.stringify({ msgtype: 'markdown', markdown: { content } }),
       },
@@ -40,7 +51,7 @@ export const wecom: HttpDriver = {
       const text = truncateTo(message.title, WECOM_TEXT_LIMIT, message.texts.truncated, utf8Bytes);
       requests.push({
         method: 'POST',
-        url: target.webhook,
+        url: webhook,
         headers: { ...JSON_HEADERS },
         body: JSON.stringify({
           msgtype: 'text',

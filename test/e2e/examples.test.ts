@@ -18,9 +18,11 @@ function secretsFor(source: string): Record<string, string> {
   return Object.fromEntries(
     names.map((name) => [
       name,
-      /WEBHOOK|SLACK_|FEISHU_PLATFORM$|DINGTALK_ONCALL$/.test(name)
-        ? `https://hooks.example.com/${name.toLowerCase()}/T0ken${name.length}x9`
-        : `s3cret-${name.toLowerCase()}-77`,
+      /DISCORD/.test(name)
+        ? `https://discord.example.com/api/webhooks/${name.length}01/T0ken${name.length}x9`
+        : /WEBHOOK|SLACK_|FEISHU_PLATFORM$|DINGTALK_ONCALL$/.test(name)
+          ? `https://hooks.example.com/${name.toLowerCase()}/T0ken${name.length}x9`
+          : `s3cret-${name.toLowerCase()}-77`,
     ]),
   );
 }

@@ -140,27 +140,33 @@ describe('the action on GitHub, end to end', () => {
       {
         name: 'failures',
         type: 'webhook',
+        state: 'skipped',
         ok: false,
         skipped: true,
-        error: 'event passed not in events failed',
+        error: null,
+        reason: 'event passed not in events failed',
         attempts: 0,
         ms: 0,
       },
       {
         name: 'everything',
         type: 'webhook',
+        state: 'sent',
         ok: true,
         skipped: false,
         error: null,
+        reason: null,
         attempts: 1,
         ms: expect.any(Number),
       },
       {
         name: 'main-only',
         type: 'webhook',
+        state: 'skipped',
         ok: false,
         skipped: true,
-        error: 'ref "main" does not match branches release/*',
+        error: null,
+        reason: 'ref "main" does not match branches release/*',
         attempts: 0,
         ms: 0,
       },
@@ -206,7 +212,7 @@ describe('the action on GitHub, end to end', () => {
     ]);
     expect(JSON.parse(result.outputs.payload!)).toEqual(JSON.parse(hook.requests[0]!.body));
     expect(result.summary).toMatch(
-      /^### workflow-notify: failed\n\n\| Target \| Type \| Event \| Result \| Time \|\n\| --- \| --- \| --- \| --- \| --- \|\n\| webhook#0 \| webhook \| failed \| ✓ delivered \| \d+ ms \|\n$/,
+      /^### ❌ CI #47 failed — 1 sent, 0 failed, 0 skipped\n\n\| Target \| Type \| Event \| Result \| Time \|\n\| --- \| --- \| --- \| --- \| --- \|\n\| webhook#0 \| webhook \| failed \| ✓ delivered \| \d+ ms \|\n$/,
     );
   });
 
@@ -342,7 +348,7 @@ describe('the action on GitHub, end to end', () => {
     ],
     [
       { INPUT_TARGETS: '- {type: webhook, webhook: "https://h.example.com/x", keyword: Workflow}' },
-      'targets[0].keyword: not used by webhook targets (only dingtalk, feishu)',
+      'targets[0].keyword: not used by webhook targets (only feishu, dingtalk)',
     ],
     [{ INPUT_TARGETS: 'type: webhook' }, 'targets: expected a list of targets'],
     [{}, 'no target: set type and webhook, or a targets list'],
@@ -412,7 +418,8 @@ describe('the command line', () => {
     const help = await runDist({ argv: ['--help'] });
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^workflow-notify 1\.0\.0\n/);
-    expect(help.stdout).toContain('  --dry-run         print every request, redacted, and send nothing');
+    expect(help.stdout).toContain('  --dry-run         Print every request, redacted, and send nothing.');
+    expect(help.stdout).toContain('  webhook           Any HTTP endpoint');
   });
 
   it('takes flags over NOTIFY_* variables outside CI, and rejects an unknown flag with a suggestion', async () => {
@@ -496,10 +503,10 @@ describe('templates through dist/index.js', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('::error::The configuration has 2 problems; nothing was sent:');
     expect(result.stdout).toMatch(
-      /::error:: {2}targets\[0\]\.title \(webhook "webhook#0"\): unknown variable "nme"; known: workflow\.task_id, /,
+      /::error:: {2}targets\[0\]\.title \(webhook "webhook#0"\): unknown variable "workflow\.nme"; known: workflow\.task_id, /,
     );
     expect(result.stdout).toContain(
-      '::error::  targets[1].body (webhook "webhook#1"): the rendered body is not valid JSON at line 1, column 7 (position 6)',
+      '::error::  targets[1].body (webhook "webhook#1"): the rendered body is not valid JSON at line 1, column 8 (position 7)',
     );
     expect(hook.requests).toHaveLength(0);
   });

@@ -2,9 +2,10 @@
 import type { Target } from '../../src/config/load.js';
 import type { Member } from '../../src/config/schema.js';
 import type { PipelineContext } from '../../src/context/types.js';
-import { buildMessage } from '../../src/message/index.js';
+import { buildMessage, messageForTarget } from '../../src/message/index.js';
+import { resolveMentions } from '../../src/message/mentions.js';
 import { buildPayload, type ZadigPayload } from '../../src/payload.js';
-import { DRIVERS } from '../../src/targets/index.js';
+import { TARGETS } from '../../src/targets/index.js';
 import type { BuildInput } from '../../src/targets/types.js';
 
 export const NOW_MS = Date.parse('2026-11-20T08:05:00Z');
@@ -84,33 +85,35 @@ export function fixtureContext(overrides: Partial<PipelineContext> = {}): Pipeli
   };
 }
 
-export function fixtureTarget(overrides: Partial<Target> & Pick<Target, 'type'>): Target {
+const COMMON = new Set(['index', 'name', 'type', 'at', 'events', 'branches', 'title', 'message', 'language']);
+
+/**
+ * A target as the config would give it: common fields as they are, every other field a type's own
+ * (camelCase names written as the config's kebab-case), with the type's defaults.
+ */
+export function fixtureTarget(overrides: Record<string, unknown> & { type: string }): Target {
+  const options: Record<string, unknown> = {};
+  for (const [field, spec] of Object.entries(TARGETS[overrides.type]?.fields ?? {})) {
+    if (spec.default !== undefined) options[field] = spec.default;
+  }
+  const common: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(overrides)) {
+    if (COMMON.has(key)) common[key] = value;
+    else if (value !== undefined && value !== '') options[key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)] = value;
+  }
   return {
     index: 0,
     name: `${overrides.type}#0`,
-    webhook: '',
-    secret: '',
     at: [],
     events: ['always'],
     branches: [],
     title: undefined,
     message: undefined,
     language: 'en',
-    keyword: undefined,
-    method: 'POST',
-    headers: {},
-    body: undefined,
-    msgKey: undefined,
-    appId: '',
-    appSecret: '',
-    receiveIdType: 'chat_id',
-    receivers: [],
-    domain: 'feishu',
-    smtp: '',
-    from: '',
-    to: [],
-    ...overrides,
-  };
+    ...common,
+    type: overrides.type,
+    options,
+  } as Target;
 }
 
 export const MEMBERS: Record<string, Member> = {
@@ -138,13 +141,11 @@ export function fixtureInput(
   return {
     target,
     payload,
-    message: buildMessage(
-      payload,
-      target,
-      members,
-      Math.floor(NOW_MS / 1000),
-      undefined,
-      DRIVERS[target.type].mentions,
+    message: messageForTarget(
+      buildMessage(payload, { language: target.language, timeZone: 'UTC', nowSeconds: Math.floor(NOW_MS / 1000) }),
+      {
+        mentions: resolveMentions(target.at, TARGETS[target.type]?.mentions, members, payload.workflow.task_creator),
+      },
     ),
     eventUuid: '6f0c6b8e-1d2a-4c3b-9e8f-0a1b2c3d4e5f',
     now: NOW_MS,

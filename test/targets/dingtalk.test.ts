@@ -29,7 +29,7 @@ describe('dingtalk', () => {
       ...fixtureInput(fixtureTarget({ type: 'dingtalk', webhook: vendor.webhook, secret: SECRET })),
       now: Date.now(),
     });
-    expect(result).toMatchObject({ ok: true, attempts: 1, error: null });
+    expect(result).toMatchObject({ state: 'sent', attempts: 1, error: null });
     expect(warnings).toEqual([]);
     const body = vendor.accepted[0] as { msgtype: string; actionCard: Record<string, string> };
     expect(body.msgtype).toBe('actionCard');
@@ -49,7 +49,7 @@ describe('dingtalk', () => {
       at: ['13900000000', '$bob', '$ann', 'manager_x', 'ops@corp.example'],
     });
     const { result, warnings } = await send(fixtureInput(target));
-    expect(result.ok).toBe(true);
+    expect(result.state).toBe('sent');
     const body = vendor.accepted[0] as { msgtype: string; markdown: { text: string }; at: unknown };
     expect(body.msgtype).toBe('markdown');
     expect(body.at).toEqual({
@@ -70,7 +70,7 @@ describe('dingtalk', () => {
     vendor = await startDingTalk({ token: TOKEN, keywords: ['Release'] });
     const { result } = await send(fixtureInput(fixtureTarget({ type: 'dingtalk', webhook: vendor.webhook })));
     expect(result).toMatchObject({
-      ok: false,
+      state: 'failed',
       attempts: 1,
       error:
         'DingTalk rejected the message (310000 keywords not in content, more: [https://ding-doc.dingtalk.com/doc#/serverapi2/qf2nxq]): add "Workflow" to the robot\'s keywords or set keyword',
@@ -82,7 +82,7 @@ describe('dingtalk', () => {
     const { result } = await send(
       fixtureInput(fixtureTarget({ type: 'dingtalk', webhook: vendor.webhook, keyword: 'Release' })),
     );
-    expect(result.ok).toBe(true);
+    expect(result.state).toBe('sent');
     expect((vendor.accepted[0] as { actionCard: { text: string } }).actionCard.text.endsWith('\n\nRelease')).toBe(true);
   });
 
@@ -141,7 +141,7 @@ describe('dingtalk', () => {
       ],
     });
     const { result } = await send(fixtureInput(fixtureTarget({ type: 'dingtalk', webhook: vendor.webhook })));
-    expect(result).toMatchObject({ ok: true, attempts: 2 });
+    expect(result).toMatchObject({ state: 'sent', attempts: 2 });
   });
 
   it('keeps a huge message under 20,000 bytes, cut at a line with a marker', async () => {
@@ -159,7 +159,7 @@ describe('dingtalk', () => {
     const { result } = await send(
       fixtureInput(fixtureTarget({ type: 'dingtalk', webhook: vendor.webhook }), 'passed', context),
     );
-    expect(result.ok).toBe(true);
+    expect(result.state).toBe('sent');
     expect(vendor.requests[0]!.body.length).toBeGreaterThan(5000);
     expect(Buffer.byteLength(vendor.requests[0]!.body)).toBeLessThanOrEqual(20_000);
     const text = (vendor.accepted[0] as { actionCard: { text: string } }).actionCard.text;

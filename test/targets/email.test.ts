@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixtureInput, fixtureTarget } from '../helpers/fixtures.js';
-import { resolveRecipients, unknownRecipientLogins } from '../../src/targets/email.js';
+import { email, resolveRecipients } from '../../src/targets/email.js';
 import { send } from './helpers.js';
 import { startSmtp, type Smtp } from '../helpers/smtp.js';
 
@@ -17,7 +17,7 @@ describe('email', () => {
       to: ['ops@acme.example', '$creator'],
     });
     const { result } = await send(fixtureInput(target));
-    expect(result).toMatchObject({ ok: true, attempts: 1 });
+    expect(result).toMatchObject({ state: 'sent', attempts: 1 });
     const [delivered] = smtp.mails;
     expect(delivered!.from).toBe('ci@acme.example');
     expect(delivered!.to).toEqual(['ops@acme.example', 'ann@corp.example']);
@@ -35,7 +35,7 @@ describe('email', () => {
     const { result, warnings } = await send(
       fixtureInput(fixtureTarget({ type: 'email', smtp: smtp.url(), to: ['ops@acme.example', 'gone@acme.example'] })),
     );
-    expect(result.ok).toBe(true);
+    expect(result.state).toBe('sent');
     expect(smtp.mails[0]!.to).toEqual(['ops@acme.example']);
     expect(warnings).toEqual(['email "email#0": the server refused gone@acme.example']);
   });
@@ -45,7 +45,7 @@ describe('email', () => {
     const { result } = await send(
       fixtureInput(fixtureTarget({ type: 'email', smtp: smtp.url('bot', 'wrong'), to: ['ops@acme.example'] })),
     );
-    expect(result).toMatchObject({ ok: false, attempts: 1 });
+    expect(result).toMatchObject({ state: 'failed', attempts: 1 });
     expect(result.error).toMatch(/^SMTP EAUTH 535: .*: check the user and password in smtp$/);
     expect(smtp.mails).toHaveLength(0);
   });
@@ -55,7 +55,9 @@ describe('email recipients', () => {
   it('leaves a login missing from members to the run-wide warning, and warns of a member without email', () => {
     const members = { bob: { mobile: '13800000002' }, cy: { email: 'cy@acme.example' } };
     expect(
-      unknownRecipientLogins(['ops@acme.example', '$creator', '$committers', '$bob', '$cy', '$nobody'], members),
+      email.logins!({ to: ['ops@acme.example', '$creator', '$committers', '$bob', '$cy', '$nobody'] }).filter(
+        (login) => !Object.hasOwn(members, login),
+      ),
     ).toEqual(['nobody']);
     expect(resolveRecipients(['$nobody', '$bob', '$cy'], members, 'ann', '')).toEqual({
       recipients: ['cy@acme.example'],

@@ -33,7 +33,7 @@ describe('feishu bot', () => {
       ...fixtureInput(fixtureTarget({ type: 'feishu', webhook: vendor.webhook, secret: 's3cr3t' })),
       now: Date.now(),
     });
-    expect(result).toMatchObject({ ok: true, attempts: 1 });
+    expect(result).toMatchObject({ state: 'sent', attempts: 1 });
     const body = vendor.accepted[0] as { msg_type: string; card: Card; timestamp: string; sign: string };
     expect(body.msg_type).toBe('interactive');
     expect(body.card.header).toEqual({
@@ -91,7 +91,7 @@ describe('feishu bot', () => {
     const fixed = await send(
       fixtureInput(fixtureTarget({ type: 'feishu', webhook: keyworded.webhook, keyword: '部署' })),
     );
-    expect(fixed.result.ok).toBe(true);
+    expect(fixed.result.state).toBe('sent');
   });
 
   it("says to allow the runner's IP when the bot has an IP allow-list", async () => {
@@ -122,7 +122,7 @@ describe('feishu bot', () => {
       }),
     );
     const { result } = await send(fixtureInput(fixtureTarget({ type: 'feishu', webhook: vendor.webhook })));
-    expect(result).toMatchObject({ ok: true, attempts: 2 });
+    expect(result).toMatchObject({ state: 'sent', attempts: 2 });
   });
 });
 
@@ -159,7 +159,7 @@ describe('feishu app', () => {
         tokens,
       ),
     ]);
-    expect([a.result.ok, b.result.ok]).toEqual([true, true]);
+    expect([a.result.state, b.result.state]).toEqual(['sent', 'sent']);
     expect(vendor.tokenRequests()).toBe(1);
     expect(a.secrets).toEqual(['t-g1044qeGEDXTB6NDJOGV4JQX4HPTATZUXPVWQHBX']);
     expect(vendor.accepted.map((m) => `${m.receive_id_type}:${m.receive_id}`).sort()).toEqual([
@@ -186,7 +186,7 @@ describe('feishu app', () => {
       ),
     );
     expect(wrong.result).toMatchObject({
-      ok: false,
+      state: 'failed',
       attempts: 1,
       error: 'Feishu app authentication rejected the message (10014 app secret invalid): check app-id and app-secret',
     });

@@ -3,12 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { TARGET_TYPES, type TargetType } from '../../src/config/schema.js';
 import { preview } from '../../src/deliver.js';
-import { DRIVERS } from '../../src/targets/index.js';
+import { TARGETS } from '../../src/targets/index.js';
 import { fixtureInput, fixtureTarget } from '../helpers/fixtures.js';
 
 const STATUSES = ['created', 'passed', 'failed', 'timeout', 'cancelled', 'wait_for_approval'];
 
-const TARGETS: Record<TargetType, Parameters<typeof fixtureTarget>[0]> = {
+const CONFIGS: Record<TargetType, Parameters<typeof fixtureTarget>[0]> = {
   dingtalk: {
     type: 'dingtalk',
     webhook: 'https://oapi.dingtalk.com/robot/send?access_token=TOKEN',
@@ -47,8 +47,8 @@ const TARGETS: Record<TargetType, Parameters<typeof fixtureTarget>[0]> = {
 function render(type: TargetType, language: 'en' | 'zh-CN') {
   return Object.fromEntries(
     STATUSES.map((status) => {
-      const input = fixtureInput(fixtureTarget({ ...TARGETS[type], language }), status);
-      const shown = preview({ target: input.target, driver: DRIVERS[type], events: [status], input });
+      const input = fixtureInput(fixtureTarget({ ...CONFIGS[type]!, language }), status);
+      const shown = preview({ target: input.target, definition: TARGETS[type]!, events: [status], input });
       const requests = shown.requests.map((r) => ({
         method: r.method,
         url: r.url,

@@ -1,5 +1,5 @@
 import { deliver, type TargetResult, type TokenCache } from '../../src/deliver.js';
-import { DRIVERS } from '../../src/targets/index.js';
+import { TARGETS } from '../../src/targets/index.js';
 import type { BuildInput } from '../../src/targets/types.js';
 
 export interface Delivered {
@@ -16,8 +16,8 @@ export async function send(
 ): Promise<Delivered> {
   const warnings: string[] = [];
   const secrets: string[] = [];
-  const result = await deliver(
-    { target: input.target, driver: DRIVERS[input.target.type], events: ['failed'], input },
+  const { result } = await deliver(
+    { target: input.target, definition: TARGETS[input.target.type]!, events: ['failed'], input },
     settings,
     tokens,
     { warning: (line) => warnings.push(line), secret: (value) => secrets.push(value) },

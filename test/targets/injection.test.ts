@@ -6,7 +6,7 @@ import { TARGET_TYPES, type TargetType } from '../../src/config/schema.js';
 import { preview } from '../../src/deliver.js';
 import { loadTemplateEngine, templateData } from '../../src/message/template.js';
 import { texts } from '../../src/message/i18n.js';
-import { DRIVERS } from '../../src/targets/index.js';
+import { TARGETS } from '../../src/targets/index.js';
 import { fixtureContext, fixtureInput, fixtureTarget } from '../helpers/fixtures.js';
 
 const HOSTILE = `Fix "q" 'a' \\ {{workflow.status}} }} {{#each x}} <!channel> <!here> @everyone @here <at id=all></at> <at email=x@y></at> <@U0ANN> <@80351110224678912> <script>alert(1)</script> <b>bold</b> [x](https://evil.example)`;
@@ -34,18 +34,18 @@ function hostileContext() {
 
 /** The text a vendor would act on: every request body, and a dry run's lines (email). */
 async function render(type: TargetType, template: boolean) {
-  const input = fixtureInput(fixtureTarget(FIELDS[type]), 'failed', hostileContext());
+  const input = fixtureInput(fixtureTarget(FIELDS[type]!), 'failed', hostileContext());
   if (template) {
     const engine = await loadTemplateEngine();
     const prepared = engine.prepare(
       'message',
       'Remark: {{workflow.remark}} / {{workflow.error}}',
-      templateData(input.payload, texts('en'), {}),
+      templateData(input.payload, texts('en'), {}, 0),
       texts('en'),
     );
     if ('render' in prepared) input.message.body = prepared.render;
   }
-  const shown = preview({ target: input.target, driver: DRIVERS[type], events: ['failed'], input });
+  const shown = preview({ target: input.target, definition: TARGETS[type]!, events: ['failed'], input });
   return {
     bodies: shown.requests.map((r) => r.body ?? ''),
     lines: shown.lines.join('\n'),

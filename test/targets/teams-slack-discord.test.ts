@@ -38,7 +38,7 @@ describe('teams', () => {
   it('delivers an Adaptive Card 1.4 (202), coloured by status, with facts and an OpenUrl action', async () => {
     const vendor = await track(startTeams({ sig: 'bXlTaWduYXR1cmU' }));
     const { result } = await send(fixtureInput(fixtureTarget({ type: 'teams', webhook: vendor.webhook })));
-    expect(result).toMatchObject({ ok: true, attempts: 1 });
+    expect(result).toMatchObject({ state: 'sent', attempts: 1 });
     const card = cardOf(vendor.accepted[0]!);
     expect(card.version).toBe('1.4');
     expect(card.body[0]).toMatchObject({ type: 'Container', style: 'attention' });
@@ -66,7 +66,7 @@ describe('teams', () => {
     const { result, warnings } = await send(
       fixtureInput(fixtureTarget({ type: 'teams', webhook: vendor.webhook, at: ['$ann', 'lead@corp.example', 'all'] })),
     );
-    expect(result.ok).toBe(true);
+    expect(result.state).toBe('sent');
     expect(cardOf(vendor.accepted[0]!).msteams.entities).toEqual([
       {
         type: 'mention',
@@ -89,12 +89,12 @@ describe('teams', () => {
     const { result } = await send(
       fixtureInput(fixtureTarget({ type: 'teams', webhook: vendor.webhook }), 'passed', bigContext()),
     );
-    expect(result.ok).toBe(true);
+    expect(result.state).toBe('sent');
     expect(Buffer.byteLength(vendor.requests[0]!.body)).toBeLessThanOrEqual(28_000);
     const wrong = await send(
       fixtureInput(fixtureTarget({ type: 'teams', webhook: vendor.webhook.replace('bXlTaWduYXR1cmU', 'bad') })),
     );
-    expect(wrong.result).toMatchObject({ ok: false, attempts: 1 });
+    expect(wrong.result).toMatchObject({ state: 'failed', attempts: 1 });
     expect(wrong.result.error).toMatch(/^HTTP 401 Unauthorized: \{"error":\{"code":"DirectApiAuthorizationRequired"/);
   });
 });
@@ -105,7 +105,7 @@ describe('slack', () => {
   it('delivers text, a header and a coloured attachment; the answer must be ok', async () => {
     const vendor = await track(startSlack({ path }));
     const { result } = await send(fixtureInput(fixtureTarget({ type: 'slack', webhook: vendor.webhook })));
-    expect(result).toMatchObject({ ok: true, attempts: 1 });
+    expect(result).toMatchObject({ state: 'sent', attempts: 1 });
     const body = vendor.accepted[0] as {
       text: string;
       blocks: unknown[];
@@ -138,7 +138,7 @@ describe('slack', () => {
     const { result } = await send(
       fixtureInput(fixtureTarget({ type: 'slack', webhook: vendor.webhook }), 'passed', bigContext()),
     );
-    expect(result.ok).toBe(true);
+    expect(result.state).toBe('sent');
   });
 
   it('explains Slack error words and does not retry them', async () => {
@@ -147,7 +147,7 @@ describe('slack', () => {
       fixtureInput(fixtureTarget({ type: 'slack', webhook: vendor.webhook.replace('XyZ', 'Abc') })),
     );
     expect(result).toMatchObject({
-      ok: false,
+      state: 'failed',
       attempts: 1,
       error:
         'Slack rejected the message (404 no_service): the webhook address is wrong, or the app or webhook was removed',
@@ -161,7 +161,7 @@ describe('discord', () => {
     const { result } = await send(
       fixtureInput(fixtureTarget({ type: 'discord', webhook: vendor.webhook, at: ['$ann', '222333444555666777'] })),
     );
-    expect(result).toMatchObject({ ok: true, attempts: 1 });
+    expect(result).toMatchObject({ state: 'sent', attempts: 1 });
     expect(vendor.requests[0]!.url).toBe('/api/webhooks/1234567890123456789/tok-en_ABC123xyz?wait=true');
     const body = vendor.accepted[0] as {
       content: string;
@@ -192,7 +192,7 @@ describe('discord', () => {
     );
     const started = Date.now();
     const { result } = await send(fixtureInput(fixtureTarget({ type: 'discord', webhook: vendor.webhook })));
-    expect(result).toMatchObject({ ok: true, attempts: 2 });
+    expect(result).toMatchObject({ state: 'sent', attempts: 2 });
     // retry_after (0.35 s) wins over the Retry-After header (1 s).
     expect(Date.now() - started).toBeLessThan(900);
   });
@@ -202,12 +202,12 @@ describe('discord', () => {
     const big = await send(
       fixtureInput(fixtureTarget({ type: 'discord', webhook: vendor.webhook }), 'passed', bigContext()),
     );
-    expect(big.result.ok).toBe(true);
+    expect(big.result.state).toBe('sent');
     const gone = await send(
       fixtureInput(fixtureTarget({ type: 'discord', webhook: vendor.webhook.replace('1234567890123456789', '999') })),
     );
     expect(gone.result).toMatchObject({
-      ok: false,
+      state: 'failed',
       attempts: 1,
       error: 'Discord rejected the message (10015 Unknown Webhook): the webhook was deleted or the address is wrong',
     });

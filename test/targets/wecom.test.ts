@@ -11,7 +11,7 @@ describe('wecom', () => {
   it('delivers markdown with a coloured title, and no text message when nobody needs one', async () => {
     vendor = await startWeCom({ key: KEY });
     const { result } = await send(fixtureInput(fixtureTarget({ type: 'wecom', webhook: vendor.webhook }), 'passed'));
-    expect(result).toMatchObject({ ok: true, attempts: 1 });
+    expect(result).toMatchObject({ state: 'sent', attempts: 1 });
     expect(vendor.accepted).toHaveLength(1);
     const content = (vendor.accepted[0] as { markdown: { content: string } }).markdown.content;
     expect(content.split('\n')[0]).toBe('### <font color="info">👍 Workflow CI #47 succeeded</font>');
@@ -22,7 +22,7 @@ describe('wecom', () => {
     vendor = await startWeCom({ key: KEY });
     const target = fixtureTarget({ type: 'wecom', webhook: vendor.webhook, at: ['$ann', '$bob', 'zhangsan', 'all'] });
     const { result } = await send(fixtureInput(target));
-    expect(result).toMatchObject({ ok: true, attempts: 2 });
+    expect(result).toMatchObject({ state: 'sent', attempts: 2 });
     const [markdown, text] = vendor.accepted as [{ markdown: { content: string } }, { msgtype: string; text: unknown }];
     expect(markdown.markdown.content.endsWith('<@AnnLee> <@zhangsan>')).toBe(true);
     expect(text).toEqual({
@@ -49,7 +49,7 @@ describe('wecom', () => {
         fixtureContext({ stages: [{ name: 'big', jobs }] }),
       ),
     );
-    expect(result.ok).toBe(true);
+    expect(result.state).toBe('sent');
     const content = (vendor.accepted[0] as { markdown: { content: string } }).markdown.content;
     expect(Buffer.byteLength(content)).toBeLessThanOrEqual(4096);
     expect(Buffer.byteLength(content)).toBeGreaterThan(3500);
@@ -63,12 +63,12 @@ describe('wecom', () => {
       first: [{ body: JSON.stringify({ errcode: 45009, errmsg: 'api freq out of limit' }) }],
     });
     const limited = await send(fixtureInput(fixtureTarget({ type: 'wecom', webhook: vendor.webhook })));
-    expect(limited.result).toMatchObject({ ok: true, attempts: 2 });
+    expect(limited.result).toMatchObject({ state: 'sent', attempts: 2 });
     const wrong = await send(
       fixtureInput(fixtureTarget({ type: 'wecom', webhook: vendor.webhook.replace(KEY, 'bad') })),
     );
     expect(wrong.result).toMatchObject({
-      ok: false,
+      state: 'failed',
       attempts: 1,
       error:
         'WeCom rejected the message (93000 invalid webhook url, hint: [1732250000123456789], from ip: 127.0.0.1): the key in the webhook address is wrong, or the robot was removed',
