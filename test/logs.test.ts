@@ -449,6 +449,20 @@ describe('readFailedLogs', () => {
     expect(result.logs[0]!.lines).toEqual(Array.from({ length: 200 }, (_, i) => `l${100 + i}`));
   });
 
+  it("turns an unexpected error while reading one job into that job's warning", async () => {
+    const logs = await githubLogs({ token: TOKEN, logs: { '501': JOB_LOG } });
+    const broken = { id: 501, name: 'odd', steps: null } as unknown as GitHubJob;
+    const result = await readFailedLogs(
+      { platform: 'github', api: logs.api.url, token: TOKEN, owner: 'acme', repo: 'shop', jobs: [broken] },
+      { lines: 5, secrets: [], policy },
+    );
+    expect(result.logs).toEqual([]);
+    expect(result.warnings).toHaveLength(1);
+    expect(result.warnings[0]).toMatch(
+      /^Cannot read the log of job "odd" \(.+\); the notification goes out without it\.$/,
+    );
+  });
+
   it('warns once without a token', async () => {
     expect(
       await readFailedLogs(
