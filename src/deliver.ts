@@ -12,7 +12,7 @@ import {
   type RetryResult,
   realClock,
 } from './http.js';
-import type { BuildInput, SendTools, TargetDefinition } from './targets/types.js';
+import type { BuildInput, ReceiverResult, SendTools, TargetDefinition } from './targets/types.js';
 
 /** What became of a target: sent, failed, skipped (with the reason), or shown in a dry run. */
 export type TargetState = 'sent' | 'failed' | 'skipped' | 'dry-run';
@@ -30,6 +30,10 @@ export interface TargetResult {
   attempts: number;
   ms: number;
   events: string[];
+  /** Per receiver, for app targets. */
+  receivers?: ReceiverResult[] | undefined;
+  /** What to keep to edit the message later in the run (ids only). */
+  ref?: unknown;
 }
 
 export interface Delivery {
@@ -137,7 +141,10 @@ async function sendTarget(
     };
     const sent = await definition.send(input, tools);
     sent.warnings.forEach((w) => hooks.warning(`${who}: ${w}`));
-    return result(delivery, sent.outcome, sent.attempts, clock.now() - started);
+    const done = result(delivery, sent.outcome, sent.attempts, clock.now() - started);
+    if (sent.receivers) done.receivers = sent.receivers;
+    if (sent.ref !== undefined) done.ref = sent.ref;
+    return done;
   }
 
   let attempts = 0;
@@ -155,12 +162,17 @@ async function sendTarget(
   }
   const built = definition.build({ ...input, token });
   built.warnings.forEach((w) => hooks.warning(`${who}: ${w}`));
+  const answers: HttpResponse[] = [];
   for (const request of built.requests) {
     const sent = await sendHttp(request, (response) => definition.check(response, input), settings, clock);
     attempts += sent.attempts;
     if (!sent.outcome.ok) return result(delivery, sent.outcome, attempts, clock.now() - started, sent.attempts);
+    answers.push(sent.outcome.value);
   }
-  return result(delivery, { ok: true, value: null }, attempts, clock.now() - started);
+  const done = result(delivery, { ok: true, value: null }, attempts, clock.now() - started);
+  const ref = definition.reference?.(answers, input);
+  if (ref !== undefined) done.ref = ref;
+  return done;
 }
 
 /** What a dry run prints for a target: its requests (or message), and its warnings. */

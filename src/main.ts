@@ -12,7 +12,7 @@ import { buildMessage, messageForTarget, type Message } from './message/index.js
 import { resolveMentions } from './message/mentions.js';
 import { prepareTemplates } from './message/template.js';
 import { buildPayload } from './payload.js';
-import { reportProblems, reportRun } from './report.js';
+import { decodeRefs, reportProblems, reportRun } from './report.js';
 import { decide } from './rules.js';
 import { reportedStatus } from './status.js';
 import { TARGETS } from './targets/index.js';
@@ -107,6 +107,7 @@ async function runFlow(io: PlatformIO, options: RunOptions): Promise<number> {
     }
     return message;
   };
+  const refs = decodeRefs(settings.messageRefs, (line) => io.warning(line));
   const deliveries: Delivery[] = sending.map(({ target, events }) => {
     const definition = TARGETS[target.type]!;
     const own = templates.get(target.name);
@@ -126,6 +127,7 @@ async function runFlow(io: PlatformIO, options: RunOptions): Promise<number> {
         members: settings.members,
         committers: context.committers,
         test: settings.test,
+        previousRef: Object.hasOwn(refs, target.name) ? refs[target.name] : undefined,
       },
     };
   });

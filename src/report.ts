@@ -136,7 +136,7 @@ export function writeOutputs(io: PlatformIO, report: RunReport): void {
   io.setOutput('sent', String(c.sent));
   io.setOutput('failed', String(c.failed));
   io.setOutput('skipped', String(c.skipped));
-  const listed = results.map(({ name, type, state, error, reason, attempts, ms }) => ({
+  const listed = results.map(({ name, type, state, error, reason, attempts, ms, receivers }) => ({
     name,
     type,
     state,
@@ -146,8 +146,10 @@ export function writeOutputs(io: PlatformIO, report: RunReport): void {
     reason,
     attempts,
     ms,
+    ...(receivers ? { receivers } : {}),
   }));
   io.setOutput('results', JSON.stringify(redactValues(listed, io.redactor)));
+  io.setOutput('message-refs', encodeRefs(results));
 }
 
 /** The log lines, the summary and the outputs of a run; the exit code it earns. */
@@ -159,6 +161,9 @@ export function reportRun(io: PlatformIO, report: RunReport): number {
       else io.warning(line);
     } else {
       io.info(line);
+    }
+    for (const r of result.receivers ?? []) {
+      io.info(r.ok ? `    ✓ ${r.receiver}` : `    ✗ ${r.receiver}: ${r.error ?? 'not delivered'}`);
     }
     const shown = report.previews.get(result.name);
     if (shown) {
@@ -177,4 +182,23 @@ export function reportProblems(io: PlatformIO, problems: readonly string[]): num
   io.error(`The configuration has ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was sent:`);
   for (const problem of problems) io.error(`  ${problem}`);
   return 1;
+}
+
+/** The `message-refs` output: each target's ids (never an address or a token), base64url JSON. */
+export function encodeRefs(results: readonly TargetResult[]): string {
+  const refs = Object.fromEntries(results.filter((r) => r.ref !== undefined).map((r) => [r.name, r.ref]));
+  return Object.keys(refs).length ? Buffer.from(JSON.stringify(refs)).toString('base64url') : '';
+}
+
+/** The `message-refs` input back into each target's ids; unreadable text is ignored with a warning. */
+export function decodeRefs(text: string, warn: (line: string) => void): Record<string, unknown> {
+  if (!text) return {};
+  try {
+    const value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown;
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // Reported below.
+  }
+  warn('message-refs is not the message-refs output of an earlier step: new messages are sent.');
+  return {};
 }

@@ -31,6 +31,8 @@ export interface BuildInput {
   bodyTemplate?: Render | undefined;
   /** A test message (SPEC §13): webhook requests carry X-Workflow-Notify-Test. */
   test?: boolean | undefined;
+  /** What this target sent earlier in the run (SPEC §11), from the message-refs input: ids only. */
+  previousRef?: unknown;
 }
 
 export interface BuildResult {
@@ -65,6 +67,8 @@ export interface HttpDriver extends TargetMeta {
   build(input: BuildInput): BuildResult;
   /** The vendor's verdict on an answer (many answer HTTP 200 with an error code in the body). */
   check(response: HttpResponse, input: BuildInput): Outcome<HttpResponse>;
+  /** What to keep to edit the message later (SPEC §11), from the accepted answers: ids only. */
+  reference?(responses: readonly HttpResponse[], input: BuildInput): unknown;
 }
 
 export interface SendPolicy {
@@ -84,10 +88,21 @@ export interface SendTools {
   secret(value: string): void;
 }
 
+/** One receiver of an app: who (as it may be shown: emails by domain), and whether it got it. */
+export interface ReceiverResult {
+  receiver: string;
+  ok: boolean;
+  error?: string | undefined;
+}
+
 export interface SendResult {
   outcome: Outcome<string>;
   attempts: number;
   warnings: string[];
+  /** Per receiver, for targets that message several people or chats. */
+  receivers?: ReceiverResult[] | undefined;
+  /** What to keep to edit the message later (SPEC §11): ids only. */
+  ref?: unknown;
 }
 
 /** A target that is not one list of HTTP requests (email, apps with look-ups). */

@@ -204,6 +204,7 @@ describe('the action on GitHub, end to end', () => {
     expect(Object.keys(result.outputs).sort()).toEqual([
       'events',
       'failed',
+      'message-refs',
       'payload',
       'results',
       'sent',

@@ -2,7 +2,7 @@
 // local bundle, delivering to loopback receivers.
 import { createHmac } from 'node:crypto';
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -17,14 +17,19 @@ const SECRET = 'gl-zadig-Secr3t-4455';
 const TOKEN = 'glpat-e2e-T0kenValue99';
 
 let servers: Receiver[] = [];
+let folders: string[] = [];
+
 afterEach(async () => {
   await Promise.all(servers.map((s) => s.close()));
   servers = [];
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+  folders = [];
 });
 
 /** A git repository whose pipeline includes our template, with `test` passing or failing. */
 function repository(testScript: string, variables: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'wn-gitlab-'));
+  folders.push(dir);
   const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
   git('init', '-q', '-b', 'main');
   git('config', 'user.email', 'ann@example.com');

@@ -1,7 +1,7 @@
 // Runs the built dist/index.js as a runner would: a clean environment (nothing inherited but
 // PATH), INPUT_* / GITHUB_* or CI_* / NOTIFY_* variables, and the output and summary files.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -97,16 +97,23 @@ export function runDist(options: RunOptions = {}): Promise<RunResult> {
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', fail);
+    // The run's folder (output, summary, event files) goes once the run has ended.
+    const clean = () => rmSync(dir, { recursive: true, force: true });
+    child.on('error', (error) => {
+      clean();
+      fail(error);
+    });
     child.on('close', (code) => {
-      done({
+      const result = {
         code,
         stdout,
         stderr,
         outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
         summary: readFileSync(summaryFile, 'utf8'),
         ms: Date.now() - started,
-      });
+      };
+      clean();
+      done(result);
     });
   });
 }
