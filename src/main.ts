@@ -3,6 +3,7 @@
 import { HELP, parseArgs } from './cli.js';
 import { readSettings } from './config/index.js';
 import type { Settings } from './config/load.js';
+import { describeContext } from './context/describe.js';
 import { readContext } from './context/index.js';
 import type { PipelineContext } from './context/types.js';
 import { randomUuid } from './crypto.js';
@@ -11,7 +12,7 @@ import type { PlatformIO } from './io/types.js';
 import { buildMessage, messageForTarget, type Message } from './message/index.js';
 import { resolveMentions } from './message/mentions.js';
 import { prepareTemplates } from './message/template.js';
-import { buildPayload } from './payload.js';
+import { buildPayload, repositoryEntry } from './payload.js';
 import { decodeRefs, reportProblems, reportRun } from './report.js';
 import { decide } from './rules.js';
 import { reportedStatus } from './status.js';
@@ -57,6 +58,7 @@ async function runFlow(io: PlatformIO, options: RunOptions): Promise<number> {
 
   // Context → payload.
   const context = await readContext(io, settings, options.cwd ?? process.cwd());
+  io.info(describeContext(context));
   const status = reportedStatus(settings.status, context);
   warnAboutContext(io, settings, context);
   const payload = buildPayload(context, status, settings.members);
@@ -102,6 +104,8 @@ async function runFlow(io: PlatformIO, options: RunOptions): Promise<number> {
         timeZone: settings.timeZone,
         nowSeconds,
         previousStatus: context.previousStatus,
+        stagesUnavailable: context.stagesUnavailable,
+        repository: repositoryEntry(context),
       });
       messages.set(language, message);
     }

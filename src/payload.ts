@@ -1,8 +1,16 @@
 // The Zadig workflow webhook payload (SPEC §5): its types, in one place, and how a pipeline's
 // context becomes one.
 import type { Member } from './config/schema.js';
-import type { PipelineContext, StageRecord } from './context/types.js';
-import { isFinished, rollUpStatus } from './status.js';
+import type { JobRecord, PipelineContext, StageRecord } from './context/types.js';
+import { codePoints, truncateTo } from './message/truncate.js';
+import { isFinished, rollUpJobs } from './status.js';
+
+/** A commit message in the payload is cut here (SPEC §5), in characters (code points). */
+export const COMMIT_MESSAGE_CHARS = 4096;
+/** What ends a cut commit message. */
+export const TRUNCATION_MARKER = '…(truncated)';
+/** The `payload` output stays under this many bytes (SPEC §8). */
+export const PAYLOAD_OUTPUT_BYTES = 1_000_000;
 
 export interface ZadigRepository {
   source: string;
@@ -18,6 +26,10 @@ export interface ZadigRepository {
   prs: number[] | null;
 }
 
+export interface ZadigJobSpec {
+  repositories: ZadigRepository[];
+}
+
 export interface ZadigJob {
   name: string;
   display_name: string;
@@ -26,7 +38,8 @@ export interface ZadigJob {
   start_time: number;
   end_time: number;
   error: string;
-  spec: { repositories: ZadigRepository[] };
+  /** The repository entry, on the first job of the first stage only; null elsewhere (as Zadig). */
+  spec: ZadigJobSpec | null;
 }
 
 export interface ZadigStage {
@@ -65,50 +78,51 @@ export interface ZadigPayload {
   workflow: ZadigWorkflow;
 }
 
-/** A job's status as the roll-up reads it: an allowed failure counts as passed. */
-function rollUpWord(job: StageRecord['jobs'][number]): string {
-  return job.allowFailure && job.status === 'failed' ? 'passed' : job.status;
-}
-
 /** The smallest known (non-zero) time, or 0. */
 function earliest(times: readonly number[]): number {
   const known = times.filter(Boolean);
   return known.length ? Math.min(...known) : 0;
 }
 
-function buildStage(stage: StageRecord, repository: ZadigRepository): ZadigStage {
-  const status = rollUpStatus(stage.jobs.map(rollUpWord));
-  const ends = stage.jobs.map((job) => job.endTime);
-  const finished = stage.jobs.every((job) => isFinished(job.status));
+/** When a group of things ended: the last end once all that ran have finished (skipped ones aside), else 0. */
+function lastEnd(items: readonly { status: string; end: number }[]): number {
+  const ran = items.filter((item) => item.status !== 'skipped');
+  const counted = ran.length ? ran : items;
+  if (counted.length === 0 || !counted.every((item) => isFinished(item.status) && item.end)) return 0;
+  return Math.max(...counted.map((item) => item.end));
+}
+
+function buildJob(job: JobRecord, spec: ZadigJobSpec | null): ZadigJob {
+  return {
+    name: job.name,
+    display_name: job.displayName,
+    type: job.type,
+    status: job.status,
+    start_time: job.startTime,
+    end_time: job.endTime,
+    error: job.error,
+    spec,
+  };
+}
+
+function buildStage(stage: StageRecord, firstJobSpec: ZadigJobSpec | null): ZadigStage {
   return {
     name: stage.name,
-    status,
+    status: rollUpJobs(stage.jobs),
     start_time: earliest(stage.jobs.map((job) => job.startTime)),
-    end_time: finished && ends.every(Boolean) ? Math.max(...ends) : 0,
+    end_time: lastEnd(stage.jobs.map((job) => ({ status: job.status, end: job.endTime }))),
     error: stage.jobs
       .filter((job) => job.error)
       .map((job) => `${job.name}: ${job.error}`)
       .join('\n'),
-    jobs: stage.jobs.map((job) => ({
-      name: job.name,
-      display_name: job.displayName,
-      type: job.type,
-      status: job.status,
-      start_time: job.startTime,
-      end_time: job.endTime,
-      error: job.error,
-      spec: { repositories: [repository] },
-    })),
+    jobs: stage.jobs.map((job, index) => buildJob(job, index === 0 ? firstJobSpec : null)),
   };
 }
 
-export function buildPayload(
-  context: PipelineContext,
-  status: string,
-  members: Readonly<Record<string, Member>>,
-): ZadigPayload {
+/** The Zadig repository entry for this run's commit (its message cut at 4,096 characters). */
+export function repositoryEntry(context: PipelineContext): ZadigRepository {
   const { repo } = context;
-  const repository: ZadigRepository = {
+  return {
     source: repo.source,
     repo_owner: repo.owner,
     repo_namespace: repo.namespace,
@@ -117,18 +131,25 @@ export function buildPayload(
     tag: repo.tag,
     commit_id: repo.sha,
     commit_url: repo.commitUrl,
-    commit_message: repo.commitMessage,
+    commit_message: truncateTo(repo.commitMessage, COMMIT_MESSAGE_CHARS, TRUNCATION_MARKER, codePoints),
     author_name: repo.authorName,
     prs: repo.prs,
   };
+}
+
+export function buildPayload(
+  context: PipelineContext,
+  status: string,
+  members: Readonly<Record<string, Member>>,
+): ZadigPayload {
+  const spec: ZadigJobSpec = { repositories: [repositoryEntry(context)] };
   // Without readable jobs the stages hold this job alone; the status the user gave is its status.
   const known =
     context.statusSource === 'none'
       ? context.stages.map((stage) => ({ ...stage, jobs: stage.jobs.map((job) => ({ ...job, status })) }))
       : context.stages;
-  const stages = known.map((stage) => buildStage(stage, repository));
-  const member = members[context.creator.login];
-  const ends = stages.map((stage) => stage.end_time);
+  const stages = known.map((stage, index) => buildStage(stage, index === 0 ? spec : null));
+  const member = Object.hasOwn(members, context.creator.login) ? members[context.creator.login] : undefined;
   return {
     object_kind: 'workflow',
     event: 'workflow',
@@ -147,7 +168,9 @@ export function buildPayload(
         .join('\n'),
       create_time: context.createTime,
       start_time: context.startTime || earliest(stages.map((stage) => stage.start_time)),
-      end_time: isFinished(status) && ends.length && ends.every(Boolean) ? Math.max(...ends) : 0,
+      end_time: isFinished(status)
+        ? lastEnd(stages.map((stage) => ({ status: stage.status, end: stage.end_time })))
+        : 0,
       task_creator: context.creator.login,
       task_creator_id: context.creator.id,
       task_creator_email: member?.email || context.creator.email,
@@ -156,4 +179,29 @@ export function buildPayload(
       stages,
     },
   };
+}
+
+/** The repository entry of a payload (on its first job), if it has one. */
+export function payloadCommit(payload: ZadigPayload): ZadigRepository | undefined {
+  return payload.workflow.stages[0]?.jobs[0]?.spec?.repositories[0];
+}
+
+const bytes = (json: string) => Buffer.byteLength(json, 'utf8');
+
+/**
+ * The `payload` output (SPEC §8): the payload as JSON, or, when that is 1,000,000 bytes or more,
+ * the payload without its jobs (then without its stages), with `trimmed` set so a warning is given.
+ */
+export function payloadOutput(payload: ZadigPayload): { json: string; trimmed: boolean } {
+  const json = JSON.stringify(payload);
+  if (bytes(json) < PAYLOAD_OUTPUT_BYTES) return { json, trimmed: false };
+  const w = payload.workflow;
+  const withoutJobs = JSON.stringify({
+    ...payload,
+    workflow: { ...w, stages: w.stages.map((stage) => ({ ...stage, jobs: [] })) },
+  });
+  if (bytes(withoutJobs) < PAYLOAD_OUTPUT_BYTES) return { json: withoutJobs, trimmed: true };
+  // Thousands of stages, or errors that are huge on their own: what is left is the workflow itself.
+  const error = truncateTo(w.error, 64 * 1024, TRUNCATION_MARKER, bytes);
+  return { json: JSON.stringify({ ...payload, workflow: { ...w, error, stages: [] } }), trimmed: true };
 }

@@ -4,7 +4,7 @@
 import type { Preview, TargetResult } from './deliver.js';
 import type { HttpRequest } from './http.js';
 import type { PlatformIO } from './io/types.js';
-import type { ZadigPayload } from './payload.js';
+import { payloadOutput, type ZadigPayload } from './payload.js';
 import { displayUrl, type Redactor } from './redact.js';
 
 export interface RunReport {
@@ -111,17 +111,15 @@ export function redactValues(value: unknown, redactor: Redactor): unknown {
   return value;
 }
 
-/** The `payload` output stays under this size: a larger payload is given without its jobs. */
-const MAX_PAYLOAD_OUTPUT = 1_000_000;
-
-function payloadOutput(payload: ZadigPayload, io: PlatformIO): string {
-  const json = JSON.stringify(redactValues(payload, io.redactor));
-  if (Buffer.byteLength(json) < MAX_PAYLOAD_OUTPUT) return json;
-  io.warning(
-    `The payload is ${Buffer.byteLength(json)} bytes: the payload output holds it without its jobs (the targets received it whole).`,
-  );
-  const stages = payload.workflow.stages.map((stage) => ({ ...stage, jobs: [] }));
-  return JSON.stringify(redactValues({ ...payload, workflow: { ...payload.workflow, stages } }, io.redactor));
+/** The `payload` output, redacted value by value, under 1,000,000 bytes (without jobs when larger). */
+function payloadJson(payload: ZadigPayload, io: PlatformIO): string {
+  const { json, trimmed } = payloadOutput(redactValues(payload, io.redactor) as ZadigPayload);
+  if (trimmed) {
+    io.warning(
+      'The payload is over 1,000,000 bytes: the payload output holds it without its jobs (the targets received it whole).',
+    );
+  }
+  return json;
 }
 
 export function writeOutputs(io: PlatformIO, report: RunReport): void {
@@ -132,7 +130,7 @@ export function writeOutputs(io: PlatformIO, report: RunReport): void {
   const c = counts(results);
   io.setOutput('status', report.status);
   io.setOutput('events', fired.join(';'));
-  io.setOutput('payload', payloadOutput(report.payload, io));
+  io.setOutput('payload', payloadJson(report.payload, io));
   io.setOutput('sent', String(c.sent));
   io.setOutput('failed', String(c.failed));
   io.setOutput('skipped', String(c.skipped));

@@ -3,26 +3,32 @@
 import type { Target } from './config/load.js';
 import type { NotifyEvent } from './config/schema.js';
 import { matchesBranches } from './glob.js';
+import { isFinished } from './status.js';
 
-const STATUS_EVENT: Record<string, NotifyEvent> = {
-  created: 'created',
-  passed: 'passed',
-  failed: 'failed',
-  reject: 'failed',
-  timeout: 'timeout',
-  cancelled: 'cancelled',
-  wait_for_approval: 'wait_for_approval',
-};
+// A Map: a status word never finds an inherited property (SPEC §14).
+const STATUS_EVENT: ReadonlyMap<string, NotifyEvent> = new Map<string, NotifyEvent>([
+  ['created', 'created'],
+  ['passed', 'passed'],
+  ['failed', 'failed'],
+  ['reject', 'failed'],
+  ['timeout', 'timeout'],
+  ['cancelled', 'cancelled'],
+  ['wait_for_approval', 'wait_for_approval'],
+]);
 
-const FINAL = new Set(['passed', 'failed', 'timeout', 'cancelled']);
+const normalise = (status: string) => (status === 'reject' ? 'failed' : status);
+
+/** A run can have `changed` when it finished having done something (a skipped run changes nothing). */
+function canChange(status: string): boolean {
+  return isFinished(status) && status !== 'skipped';
+}
 
 /** The events a status fires, before any target's choice. */
 export function firedEvents(status: string, previousStatus?: string): NotifyEvent[] {
   const events: NotifyEvent[] = [];
-  const own = STATUS_EVENT[status];
+  const own = STATUS_EVENT.get(status);
   if (own) events.push(own);
-  const normalise = (s: string) => (s === 'reject' ? 'failed' : s);
-  if (previousStatus && FINAL.has(normalise(status)) && normalise(previousStatus) !== normalise(status)) {
+  if (previousStatus && canChange(status) && normalise(previousStatus) !== normalise(status)) {
     events.push('changed');
   }
   return events;

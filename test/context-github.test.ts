@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { githubStage, readGitHubContext } from '../src/context/github.js';
+import { describeContext } from '../src/context/describe.js';
+import { githubStage, readGitHubContext, workflowFile } from '../src/context/github.js';
 import type { Receiver } from './helpers/receiver.js';
 import { startGitHubApi } from './helpers/github-api.js';
 import { githubJob, githubRun } from './helpers/github-jobs.js';
@@ -110,6 +111,7 @@ describe('readGitHubContext', () => {
       '/repos/acme/shop/actions/runs/8123456789',
       '/repos/acme/shop/actions/runs/8123456789/attempts/1/jobs?per_page=100&page=1',
     ]);
+    expect(describeContext(context)).toBe('GitHub run 8123456789 attempt 1 of acme/shop: 5 jobs from the API');
     expect(api.requests[0]?.headers.authorization).toBe('Bearer ghs_test');
     expect(api.requests[0]?.headers['x-github-api-version']).toBe('2022-11-28');
   });
@@ -262,5 +264,181 @@ describe('readGitHubContext', () => {
     });
     expect(lines[0]).toMatch(/^warning: Cannot read the event file \(Unexpected token/);
     expect(context.projectDisplayName).toBe('acme/shop');
+  });
+
+  it.each([
+    [{ test: 'failure', deploy: 'skipped' }, 'failed', ['failed', 'skipped']],
+    [{ build: 'success', deploy: 'skipped' }, 'passed', ['passed', 'skipped']],
+    [{ build: 'skipped', deploy: 'skipped' }, 'skipped', ['skipped', 'skipped']],
+  ])('reads needs %j as %s, skipped jobs shown skipped and left out of the roll-up', async (results, status, jobs) => {
+    const needs = Object.fromEntries(Object.entries(results).map(([name, result]) => [name, { result }]));
+    const context = await readGitHubContext(githubEnv(), { token: '', needs, policy, io: recorder().io });
+    expect(context.status).toBe(status);
+    expect(context.stages.map((s) => s.jobs[0]?.status)).toEqual(jobs);
+    expect(describeContext(context)).toBe('GitHub run 8123456789 attempt 1 of acme/shop: 2 jobs from needs');
+  });
+
+  it('reads a needs result spelled constructor, __proto__ or toString as an unknown word, never a crash', async () => {
+    const needs = JSON.parse(
+      '{"build":{"result":"success"},"a":{"result":"constructor"},"b":{"result":"__proto__"},"c":{"result":"toString"},"d":{"result":42}}',
+    ) as Record<string, { result?: string }>;
+    const context = await readGitHubContext(githubEnv(), { token: '', needs, policy, io: recorder().io });
+    expect(context.stages.map((s) => s.jobs[0]?.status)).toEqual([
+      'passed',
+      'constructor',
+      '__proto__',
+      'toString',
+      '',
+    ]);
+    expect(context.status).toBe('running');
+    expect(context.unknownStatuses).toEqual(['constructor', '__proto__', 'toString', '']);
+  });
+
+  it('reads a job conclusion spelled constructor from the API as an unknown word', async () => {
+    api = await startGitHubApi({
+      run: githubRun(),
+      jobs: [githubJob({ name: 'a' }), githubJob({ name: 'b', conclusion: 'constructor' })],
+    });
+    const context = await readGitHubContext(githubEnv({ GITHUB_API_URL: api.url }), {
+      token: 't',
+      needs: undefined,
+      policy,
+      io: recorder().io,
+    });
+    expect(context.stages[1]?.jobs[0]?.status).toBe('constructor');
+    expect(context.status).toBe('running');
+    expect(context.unknownStatuses).toEqual(['constructor']);
+  });
+
+  it.each([
+    ['acme/shop/.github/workflows/ci.yml@refs/heads/main', 'ci.yml'],
+    ['acme/shop/.github/workflows/release build.yaml@refs/tags/v1.2.0', 'release build.yaml'],
+    ['acme/shop/.github/workflows/ci.yml@refs/pull/7/merge', 'ci.yml'],
+    ['', ''],
+    [undefined, ''],
+  ])('finds the workflow file of %s: %s', (ref, file) => {
+    expect(workflowFile(ref)).toBe(file);
+  });
+
+  it('reads the previous run at the same time as this run when GITHUB_WORKFLOW_REF names the workflow', async () => {
+    const slowMs = 400;
+    const fast = await startGitHubApi({
+      run: githubRun(),
+      jobs: [githubJob({ name: 'build' })],
+      workflowFile: 'ci.yml',
+      runDelayMs: slowMs,
+      workflowRuns: [
+        {
+          id: 8123456789,
+          head_branch: 'main',
+          status: 'completed',
+          conclusion: null,
+          created_at: '2026-11-20T08:00:00Z',
+        },
+        {
+          id: 8123456700,
+          head_branch: 'main',
+          status: 'completed',
+          conclusion: 'failure',
+          created_at: '2026-11-20T07:00:00Z',
+        },
+      ],
+    });
+    api = fast;
+    const context = await readGitHubContext(
+      githubEnv({
+        GITHUB_API_URL: fast.url,
+        GITHUB_WORKFLOW_REF: 'acme/shop/.github/workflows/ci.yml@refs/heads/main',
+      }),
+      { token: 't', needs: undefined, policy, io: recorder().io, previous: true },
+    );
+    expect(context.previousStatus).toBe('failed');
+    const asked = fast.requests.findIndex((r) => r.url.startsWith('/repos/acme/shop/actions/workflows/ci.yml/runs?'));
+    expect(fast.requests[asked]?.url).toBe(
+      '/repos/acme/shop/actions/workflows/ci.yml/runs?branch=main&status=completed&per_page=20',
+    );
+    // Asked before the run's (slow) answers came.
+    expect(fast.arrivals[asked]! - fast.arrivals[0]!).toBeLessThan(slowMs);
+  });
+
+  it('without GITHUB_WORKFLOW_REF, takes the workflow from the run and asks for the previous run after it', async () => {
+    api = await startGitHubApi({
+      run: githubRun(),
+      jobs: [githubJob({ name: 'build', conclusion: 'failure' })],
+      workflowRuns: [
+        {
+          id: 8123456700,
+          head_branch: 'main',
+          status: 'completed',
+          conclusion: 'success',
+          created_at: '2026-11-20T07:00:00Z',
+        },
+      ],
+    });
+    const context = await readGitHubContext(githubEnv({ GITHUB_API_URL: api.url }), {
+      token: 't',
+      needs: undefined,
+      policy,
+      io: recorder().io,
+      previous: true,
+    });
+    expect(context.previousStatus).toBe('passed');
+    expect(api.requests.map((r) => r.url)[2]).toBe(
+      '/repos/acme/shop/actions/workflows/161335/runs?branch=main&status=completed&per_page=20',
+    );
+  });
+
+  it('continues with the pages read when a page does not come within the read limit', async () => {
+    const jobs = Array.from({ length: 150 }, (_, i) => githubJob({ name: `shard (${i})` }));
+    api = await startGitHubApi({
+      run: githubRun(),
+      jobs,
+      jobsPage: (page) => (page === 2 ? { hang: true } : undefined),
+    });
+    const { io, lines } = recorder();
+    const started = performance.now();
+    const context = await readGitHubContext(githubEnv({ GITHUB_API_URL: api.url }), {
+      token: 't',
+      needs: undefined,
+      policy: { retries: 0, timeoutMs: 10_000 },
+      io,
+      readLimitMs: 300,
+    });
+    expect(performance.now() - started).toBeLessThan(3000);
+    expect(lines).toEqual([
+      "warning: Cannot read every page of this run's jobs (page 2: not read within the 0.3 s limit for reading the context); continuing with what was read.",
+    ]);
+    expect(context.stages[0]?.jobs).toHaveLength(100);
+    expect(context.statusSource).toBe('jobs');
+    expect(describeContext(context)).toBe(
+      'GitHub run 8123456789 attempt 1 of acme/shop: 100 jobs from the API (incomplete: page 2: not read within the 0.3 s limit for reading the context)',
+    );
+  });
+
+  it('falls back to needs when the API does not answer within the read limit', async () => {
+    api = await startGitHubApi({
+      run: githubRun(),
+      jobs: [githubJob({ name: 'build' })],
+      jobsPage: () => ({ hang: true }),
+    });
+    const { io, lines } = recorder();
+    const context = await readGitHubContext(githubEnv({ GITHUB_API_URL: api.url }), {
+      token: 't',
+      needs: { build: { result: 'failure' } },
+      policy: { retries: 0, timeoutMs: 10_000 },
+      io,
+      readLimitMs: 300,
+    });
+    expect(lines).toEqual([
+      "warning: Cannot read this run's jobs (not read within the 0.3 s limit for reading the context).",
+    ]);
+    expect([context.statusSource, context.status]).toEqual(['needs', 'failed']);
+  });
+
+  it('says when it has only this job', async () => {
+    const context = await readGitHubContext(githubEnv(), { token: '', needs: undefined, policy, io: recorder().io });
+    expect(describeContext(context)).toBe(
+      'GitHub run 8123456789 attempt 1 of acme/shop: this job alone (no readable jobs, no needs)',
+    );
   });
 });

@@ -25,6 +25,12 @@ describe('firedEvents', () => {
     ['failed', 'reject', ['failed']],
     ['created', 'passed', ['created']],
     ['running', 'passed', []],
+    ['skipped', undefined, []],
+    ['skipped', 'passed', []],
+    ['passed', 'skipped', ['passed', 'changed']],
+    ['constructor', undefined, []],
+    ['__proto__', 'passed', []],
+    ['toString', 'failed', []],
   ] as const)('status %s after %s fires %j', (status, previous, events) => {
     expect(firedEvents(status, previous)).toEqual(events);
   });
@@ -52,6 +58,16 @@ describe('decide', () => {
     ['failed', ['failed', 'changed'], [], 'main', 'passed', true, ['failed', 'changed']],
     ['passed', DEFAULT, ['main', 'release/*'], 'release/2', undefined, true, ['passed']],
     ['passed', DEFAULT, ['main'], 'feature/x', undefined, false, 'ref "feature/x" does not match branches main'],
+    ['skipped', ['always'], [], 'main', undefined, true, ['always']],
+    [
+      'constructor',
+      DEFAULT,
+      [],
+      'main',
+      undefined,
+      false,
+      'status constructor (only "always" sends it) not in events created;passed;failed;timeout;cancelled;wait_for_approval',
+    ],
   ] as const)(
     '%s with events %j on %j (ref %s, previous %s)',
     (status, events, branches, ref, previous, send, expected) => {

@@ -3,6 +3,7 @@
 // uses it.
 import * as z from 'zod/mini';
 import { STATUS_WORDS, ZADIG_STATUSES, toZadigStatus } from '../status.js';
+import { isTimeZone } from '../time.js';
 import { TARGETS, TARGET_TYPES } from '../targets/index.js';
 import { jsonSchemaOf, zodOf, type FieldSpec, type Fields } from './fields.js';
 import { didYouMean } from './suggest.js';
@@ -106,15 +107,6 @@ const timeZoneSchema = z.pipe(
 
 function trim(v: unknown): unknown {
   return typeof v === 'string' ? v.trim() : v;
-}
-
-export function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const needsSchema = z.record(z.string(), z.looseObject({ result: z.optional(z.string()) }), {

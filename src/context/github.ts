@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { RetryPolicy } from '../http.js';
-import { rollUpStatus, toZadigStatus } from '../status.js';
+import { isZadigStatus, rollUpJobs, vendorStatus } from '../status.js';
 import { firstLine, unixSeconds } from '../time.js';
+import { boundedReader, type BoundedReader, type JsonAnswer } from './deadline.js';
 import { field, list, num, text, type Json } from './read.js';
-import { getJson } from './rest.js';
-import type { AdapterIO, JobRecord, PipelineContext, StageRecord, StatusSource } from './types.js';
+import type { AdapterIO, JobRecord, PipelineContext, StageRecord, StagesSource, StatusSource } from './types.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -16,6 +16,8 @@ export interface GitHubOptions {
   policy: RetryPolicy;
   io: AdapterIO;
   readFile?: (path: string) => string;
+  /** The most the whole read may take (SPEC §14: 60 s); tests shorten it. */
+  readLimitMs?: number;
 }
 
 const PER_PAGE = 100;
@@ -31,8 +33,7 @@ export function githubStage(jobName: string): { stage: string; displayName: stri
 
 /** The Zadig word for a job's status, or the vendor word itself when unknown. */
 function jobStatusWord(status: string, conclusion: string): string {
-  const word = status === 'completed' ? conclusion || 'completed' : status || 'queued';
-  return toZadigStatus(word) ?? word;
+  return vendorStatus(status === 'completed' ? conclusion || 'completed' : status || 'queued');
 }
 
 function jobError(job: Json, status: string): string {
@@ -99,9 +100,25 @@ function permissionHint(status: number, message: string): string {
   return message;
 }
 
+const NOT_READ: RunData = { run: undefined, jobs: undefined };
+
 interface RunData {
   run: Json | undefined;
   jobs: Json[] | undefined;
+  /** Why the jobs read are not all of them. */
+  incomplete?: string | undefined;
+}
+
+function apiBase(env: Env): string {
+  return (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '');
+}
+
+function apiHeaders(token: string): Record<string, string> {
+  return {
+    Accept: 'application/vnd.github+json',
+    Authorization: `Bearer ${token}`,
+    'X-GitHub-Api-Version': '2022-11-28',
+  };
 }
 
 async function readRun(
@@ -110,22 +127,14 @@ async function readRun(
   runId: string,
   attempt: string,
   options: GitHubOptions,
+  reader: BoundedReader,
 ): Promise<RunData> {
-  if (!options.token) {
-    options.io.info('No github-token: stages and status come from needs or this job alone.');
-    return { run: undefined, jobs: undefined };
-  }
-  const api = (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '');
-  const headers = {
-    Accept: 'application/vnd.github+json',
-    Authorization: `Bearer ${options.token}`,
-    'X-GitHub-Api-Version': '2022-11-28',
-  };
-  const runUrl = `${api}/repos/${repo}/actions/runs/${runId}`;
+  const headers = apiHeaders(options.token);
+  const runUrl = `${apiBase(env)}/repos/${repo}/actions/runs/${runId}`;
   const jobsUrl = (page: number) => `${runUrl}/attempts/${attempt}/jobs?per_page=${PER_PAGE}&page=${page}`;
   const [run, first] = await Promise.all([
-    getJson(runUrl, headers, options.policy),
-    getJson(jobsUrl(1), headers, options.policy),
+    reader.get(runUrl, headers, options.policy),
+    reader.get(jobsUrl(1), headers, options.policy),
   ]);
   if (!first.ok) {
     options.io.warning(`Cannot read this run's jobs (${permissionHint(first.failure.status, first.failure.message)}).`);
@@ -133,20 +142,21 @@ async function readRun(
   }
   const total = num(first.page.json, 'total_count');
   const pages = Math.min(MAX_PAGES, Math.ceil(total / PER_PAGE));
-  const rest = await Promise.all(
-    Array.from({ length: Math.max(0, pages - 1) }, (_, i) => getJson(jobsUrl(i + 2), headers, options.policy)),
-  );
+  const numbers = Array.from({ length: Math.max(0, pages - 1) }, (_, i) => i + 2);
+  const rest = await Promise.all(numbers.map((n) => reader.get(jobsUrl(n), headers, options.policy)));
   const jobs = [...list(first.page.json, 'jobs')];
-  for (const page of rest) {
-    if (!page.ok) {
-      options.io.warning(
-        `Cannot read every page of this run's jobs (${page.failure.message}); the stages are incomplete.`,
-      );
-      continue;
-    }
-    jobs.push(...list(page.page.json, 'jobs'));
+  const incomplete: string[] = [];
+  if (total > MAX_PAGES * PER_PAGE) incomplete.push(`only the first ${MAX_PAGES * PER_PAGE} of ${total} jobs are read`);
+  rest.forEach((page, i) => {
+    if (page.ok) jobs.push(...list(page.page.json, 'jobs'));
+    else incomplete.push(`page ${numbers[i]}: ${page.failure.message}`);
+  });
+  if (incomplete.length) {
+    options.io.warning(
+      `Cannot read every page of this run's jobs (${incomplete.join('; ')}); continuing with what was read.`,
+    );
   }
-  return { run: run.ok ? run.page.json : undefined, jobs };
+  return { run: run.ok ? run.page.json : undefined, jobs, incomplete: incomplete.join('; ') || undefined };
 }
 
 function readEvent(env: Env, options: GitHubOptions): Json {
@@ -164,8 +174,7 @@ function readEvent(env: Env, options: GitHubOptions): Json {
 
 function needsStages(needs: NonNullable<GitHubOptions['needs']>): StageRecord[] {
   return Object.entries(needs).map(([name, need]) => {
-    const word = need.result ?? '';
-    const status = toZadigStatus(word) ?? word;
+    const status = vendorStatus(field(need, 'result'));
     return {
       name,
       jobs: [
@@ -183,41 +192,47 @@ function needsStages(needs: NonNullable<GitHubOptions['needs']>): StageRecord[] 
   });
 }
 
-function statuses(stages: readonly StageRecord[]): string[] {
-  return stages.flatMap((stage) => stage.jobs.map((job) => job.status));
+function jobsOf(stages: readonly StageRecord[]): JobRecord[] {
+  return stages.flatMap((stage) => stage.jobs);
 }
 
-/** SPEC §9.13: the latest completed run before this one of the same workflow on the same branch. */
-async function readPreviousRun(
+/** `owner/repo/.github/workflows/ci.yml@refs/heads/main` → `ci.yml` (the API takes a file name as workflow id). */
+export function workflowFile(workflowRef: string | undefined): string {
+  const match = /\/\.github\/workflows\/([^/@]+)@/.exec(workflowRef ?? '');
+  return match?.[1] ?? '';
+}
+
+/** The completed runs of a workflow on a branch, newest first (SPEC §9.13). */
+async function readCompletedRuns(
   env: Env,
   repo: string,
-  run: Json,
-  current: { id: string; workflowId: string; branch: string; createdAt: string },
+  workflowId: string,
+  branch: string,
   options: GitHubOptions,
-): Promise<{ status?: string; unknown?: string }> {
-  if (!options.token) return { unknown: 'no github-token' };
-  if (!run && !current.workflowId)
-    return { unknown: 'this run could not be read (it needs "permissions: actions: read")' };
-  const workflowId = current.workflowId || text(run, 'workflow_id');
-  const api = (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '');
-  const url = `${api}/repos/${repo}/actions/workflows/${workflowId}/runs?branch=${encodeURIComponent(current.branch)}&status=completed&per_page=20`;
-  const answer = await getJson(
-    url,
-    {
-      Accept: 'application/vnd.github+json',
-      Authorization: `Bearer ${options.token}`,
-      'X-GitHub-Api-Version': '2022-11-28',
-    },
-    options.policy,
-  );
-  if (!answer.ok) return { unknown: permissionHint(answer.failure.status, answer.failure.message) };
-  const created = Date.parse(current.createdAt) || Infinity;
+  reader: BoundedReader,
+): Promise<JsonAnswer> {
+  const url = `${apiBase(env)}/repos/${repo}/actions/workflows/${encodeURIComponent(workflowId)}/runs?branch=${encodeURIComponent(branch)}&status=completed&per_page=20`;
+  return reader.get(url, apiHeaders(options.token), options.policy);
+}
+
+/** The latest completed run before this one, from the answer of readCompletedRuns. */
+function previousRunIn(
+  answer: JsonAnswer,
+  current: { id: string; branch: string; createdAt: string },
+): { status?: string; unknown?: string } {
+  if (!answer.ok) {
+    return {
+      unknown: answer.failure.status
+        ? permissionHint(answer.failure.status, answer.failure.message)
+        : answer.failure.message,
+    };
+  }
+  const created = unixSeconds(current.createdAt) || Infinity;
   const previous = list(answer.page.json, 'workflow_runs').find(
-    (r) => text(r, 'id') !== current.id && (Date.parse(text(r, 'created_at')) || 0) <= created,
+    (r) => text(r, 'id') !== current.id && unixSeconds(text(r, 'created_at')) <= created,
   );
   if (!previous) return { unknown: `no earlier completed run on ${current.branch}` };
-  const conclusion = text(previous, 'conclusion');
-  return { status: toZadigStatus(conclusion) ?? conclusion };
+  return { status: vendorStatus(text(previous, 'conclusion')) };
 }
 
 /** Authors of the pushed commits (a push event), for email's `$committers`. */
@@ -238,18 +253,42 @@ export async function readGitHubContext(env: Env, options: GitHubOptions): Promi
   const runId = triggering ? text(triggering, 'id') : env.GITHUB_RUN_ID || '';
   const attempt = (triggering ? text(triggering, 'run_attempt') : env.GITHUB_RUN_ATTEMPT) || '1';
 
-  const { run, jobs } =
-    repo && runId ? await readRun(env, repo, runId, attempt, options) : { run: undefined, jobs: undefined };
+  const refType = env.GITHUB_REF_TYPE;
+  const branch = triggering
+    ? text(triggering, 'head_branch')
+    : env.GITHUB_HEAD_REF || (refType === 'tag' ? '' : env.GITHUB_REF_NAME || '');
+
+  // This run and the previous one are read at once when the workflow is known up front (from
+  // the triggering run, or GITHUB_WORKFLOW_REF); otherwise the previous waits for this run's answer.
+  const reader = boundedReader(options.readLimitMs);
+  const readable = Boolean(options.token && repo && runId);
+  if (!options.token) options.io.info('No github-token: stages and status come from needs or this job alone.');
+  const knownWorkflow = triggering ? text(triggering, 'workflow_id') : workflowFile(env.GITHUB_WORKFLOW_REF);
+  const askPrevious = Boolean(options.previous && options.token && repo);
+  const [{ run, jobs, incomplete }, earlyRuns] = await Promise.all([
+    readable ? readRun(env, repo, runId, attempt, options, reader) : NOT_READ,
+    askPrevious && knownWorkflow ? readCompletedRuns(env, repo, knownWorkflow, branch, options, reader) : undefined,
+  ]);
+  const workflowId = knownWorkflow || text(run, 'workflow_id');
+  let previous: { status?: string; unknown?: string } = {};
+  if (options.previous && !options.token) previous = { unknown: 'no github-token' };
+  else if (askPrevious && !workflowId) {
+    previous = { unknown: 'this run could not be read (it needs "permissions: actions: read")' };
+  } else if (askPrevious) {
+    const runs = earlyRuns ?? (await readCompletedRuns(env, repo, workflowId, branch, options, reader));
+    previous = previousRunIn(runs, { id: runId, branch, createdAt: text(triggering ?? run, 'created_at') });
+  }
 
   // Stages: the API's jobs (this job left out), else needs, else this job alone.
   let stages: StageRecord[];
-  let status: string;
-  let statusSource: StatusSource;
+  let stagesSource: StagesSource;
   const apiJobs = jobs?.filter((job) => triggering !== undefined || !isCurrentJob(job, env));
   if (apiJobs) {
     stages = groupGitHubJobs(apiJobs);
+    stagesSource = 'api';
   } else if (options.needs) {
     stages = needsStages(options.needs);
+    stagesSource = 'needs';
   } else {
     const name = env.GITHUB_JOB || 'notify';
     stages = [
@@ -260,32 +299,33 @@ export async function readGitHubContext(env: Env, options: GitHubOptions): Promi
         ],
       },
     ];
+    stagesSource = 'current-job';
   }
 
+  let status: string;
+  let statusSource: StatusSource;
   const runConclusion =
     triggering !== undefined && text(triggering, 'status') === 'completed' ? text(triggering, 'conclusion') : '';
+  const needsJobs = options.needs ? jobsOf(needsStages(options.needs)) : [];
   if (options.needs) {
-    status = rollUpStatus(statuses(needsStages(options.needs)));
+    status = rollUpJobs(needsJobs);
     statusSource = 'needs';
   } else if (runConclusion) {
-    status = toZadigStatus(runConclusion) ?? runConclusion;
+    status = vendorStatus(runConclusion);
     statusSource = 'run';
   } else if (apiJobs) {
-    status = rollUpStatus(statuses(stages));
+    status = rollUpJobs(jobsOf(stages));
     statusSource = 'jobs';
   } else {
     status = 'created';
     statusSource = 'none';
   }
 
-  const unknownStatuses = [...new Set([...statuses(stages), status].filter((s) => toZadigStatus(s) === undefined))];
+  const words = [...jobsOf(stages), ...needsJobs].map((job) => job.status);
+  const unknownStatuses = [...new Set([...words, status].filter((s) => !isZadigStatus(s)))];
 
   const pr = field(event, 'pull_request');
   const headCommit = field(triggering ?? event, 'head_commit') ?? field(run, 'head_commit');
-  const refType = env.GITHUB_REF_TYPE;
-  const branch = triggering
-    ? text(triggering, 'head_branch')
-    : env.GITHUB_HEAD_REF || (refType === 'tag' ? '' : env.GITHUB_REF_NAME || '');
   const tag = !triggering && refType === 'tag' ? env.GITHUB_REF_NAME || '' : '';
   const sha = triggering ? text(triggering, 'head_sha') : text(pr, 'head', 'sha') || env.GITHUB_SHA || '';
   const prNumber = pr ? num(pr, 'number') : 0;
@@ -323,21 +363,6 @@ export async function readGitHubContext(env: Env, options: GitHubOptions): Promi
     firstLine(text(headCommit, 'message')) ||
     text(run, 'display_title');
   const jobStarts = (jobs ?? []).map((job) => unixSeconds(text(job, 'started_at'))).filter(Boolean);
-  const previous = options.previous
-    ? await readPreviousRun(
-        env,
-        repo,
-        run,
-        {
-          id: runId,
-          workflowId: triggering ? text(triggering, 'workflow_id') : '',
-          branch,
-          createdAt: text(triggering ?? run, 'created_at'),
-        },
-        options,
-      )
-    : {};
-
   return {
     platform: 'github',
     instance: server,
@@ -372,6 +397,7 @@ export async function readGitHubContext(env: Env, options: GitHubOptions): Promi
     unknownStatuses,
     previousStatus: previous.status,
     previousUnknown: previous.unknown,
+    origin: { runId, attempt: Number(attempt) || 1, project: repo, stages: stagesSource, incomplete },
     committers: committersOf(event),
   };
 }

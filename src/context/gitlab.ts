@@ -1,11 +1,11 @@
 // GitLab CI: the predefined CI_* variables, and with a read_api token the pipeline's jobs and
 // bridges from the API, grouped by stage in pipeline order (SPEC §5, §9.6).
 import type { RetryPolicy } from '../http.js';
-import { rollUpStatus, toZadigStatus } from '../status.js';
+import { isZadigStatus, rollUpJobs, vendorStatus } from '../status.js';
 import { unixSeconds } from '../time.js';
+import { boundedReader, type BoundedReader, type JsonAnswer } from './deadline.js';
 import { field, list, num, text, type Json } from './read.js';
-import { getJson } from './rest.js';
-import type { AdapterIO, JobRecord, PipelineContext, StageRecord } from './types.js';
+import type { AdapterIO, ContextOrigin, JobRecord, PipelineContext, StageRecord } from './types.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -15,19 +15,24 @@ export interface GitLabOptions {
   token: string;
   policy: RetryPolicy;
   io: AdapterIO;
+  /** The most the whole read may take (SPEC §14: 60 s); tests shorten it. */
+  readLimitMs?: number;
 }
+
+type Previous = { status?: string; unknown?: string };
+const NOT_ASKED: Previous = {};
 
 const PER_PAGE = 100;
 const MAX_PAGES = 100;
-/** Jobs of our own template: never part of what they report on. */
-const NOTIFY_JOB = /^workflow-notify(:|$)/;
+/** Jobs of our own template (`workflow-notify:started|success|failure`): never what they report on. */
+const OWN_JOB_PREFIX = 'workflow-notify:';
 
 /** GitLab job words in Zadig's: a timeout is a failure reason, a blocking manual job a gate. */
 export function gitlabJobStatus(job: Json): string {
   const status = text(job, 'status');
   if (status === 'failed' && text(job, 'failure_reason') === 'job_execution_timeout') return 'timeout';
   if (status === 'manual') return field(job, 'allow_failure') === true ? 'skipped' : 'wait_for_approval';
-  return toZadigStatus(status) ?? status;
+  return vendorStatus(status);
 }
 
 function toRecord(job: Json, bridge: boolean): JobRecord & { id: number; stage: string } {
@@ -66,33 +71,73 @@ export function groupGitLabJobs(jobs: readonly Json[], bridges: readonly Json[])
     .map(([name, entry]) => ({ name, jobs: entry.jobs }));
 }
 
-async function readAll(url: string, headers: Record<string, string>, options: GitLabOptions) {
+type ListRead = { ok: true; items: Json[]; incomplete: string[] } | Extract<JsonAnswer, { ok: false }>;
+
+/** The next page GitLab names, or 0 when there is none. */
+function nextPage(answer: Extract<JsonAnswer, { ok: true }>): number {
+  const next = Number(answer.page.headers.get('x-next-page'));
+  return Number.isInteger(next) && next > 0 ? next : 0;
+}
+
+/** Each item once: a page served twice must not double the jobs. */
+function uniqueById(items: readonly Json[]): Json[] {
+  const seen = new Set<number>();
+  return items.filter((item) => {
+    const id = num(item, 'id');
+    if (!id) return true;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
+/**
+ * Every page of a list: concurrently when GitLab gives the page count, else by X-Next-Page, which
+ * stops at a page named twice. A later page that cannot be read is noted; the rest is kept.
+ */
+async function readAll(
+  url: string,
+  headers: Record<string, string>,
+  policy: RetryPolicy,
+  reader: BoundedReader,
+): Promise<ListRead> {
   const page = (n: number) => `${url}${url.includes('?') ? '&' : '?'}per_page=${PER_PAGE}&page=${n}`;
-  const first = await getJson(page(1), headers, options.policy);
+  const first = await reader.get(page(1), headers, policy);
   if (!first.ok) return first;
   const items = [...list(first.page.json)];
+  const incomplete: string[] = [];
   const totalPages = Number(first.page.headers.get('x-total-pages'));
-  if (Number.isFinite(totalPages) && totalPages > 1) {
-    const rest = await Promise.all(
-      Array.from({ length: Math.min(totalPages, MAX_PAGES) - 1 }, (_, i) =>
-        getJson(page(i + 2), headers, options.policy),
-      ),
-    );
-    for (const answer of rest) {
-      if (!answer.ok) return answer;
-      items.push(...list(answer.page.json));
-    }
+  if (Number.isInteger(totalPages) && totalPages > 1) {
+    if (totalPages > MAX_PAGES) incomplete.push(`only the first ${MAX_PAGES} of ${totalPages} pages are read`);
+    const numbers = Array.from({ length: Math.min(totalPages, MAX_PAGES) - 1 }, (_, i) => i + 2);
+    const rest = await Promise.all(numbers.map((n) => reader.get(page(n), headers, policy)));
+    rest.forEach((answer, i) => {
+      if (answer.ok) items.push(...list(answer.page.json));
+      else incomplete.push(`page ${numbers[i]}: ${answer.failure.message}`);
+    });
   } else {
     // GitLab leaves out the totals for very large lists: follow X-Next-Page instead.
-    let next = Number(first.page.headers.get('x-next-page'));
-    for (let n = 1; next && n < MAX_PAGES; n++) {
-      const answer = await getJson(page(next), headers, options.policy);
-      if (!answer.ok) return answer;
+    const seen = new Set([1]);
+    for (let next = nextPage(first); next;) {
+      if (seen.has(next)) {
+        incomplete.push(`GitLab named page ${next} as the next page again; reading stopped there`);
+        break;
+      }
+      if (seen.size >= MAX_PAGES) {
+        incomplete.push(`only the first ${MAX_PAGES} pages are read`);
+        break;
+      }
+      seen.add(next);
+      const answer = await reader.get(page(next), headers, policy);
+      if (!answer.ok) {
+        incomplete.push(`page ${next}: ${answer.failure.message}`);
+        break;
+      }
       items.push(...list(answer.page.json));
-      next = Number(answer.page.headers.get('x-next-page'));
+      next = nextPage(answer);
     }
   }
-  return { ok: true as const, items };
+  return { ok: true, items: uniqueById(items), incomplete };
 }
 
 function tokenHint(status: number): string {
@@ -113,46 +158,56 @@ export async function readGitLabContext(env: Env, options: GitLabOptions): Promi
   if (!options.token) {
     if (options.previous) base.previousUnknown = 'no GitLab token (read_api)';
     options.io.info(
-      'No GitLab token: reporting this job alone. A token with read_api (NOTIFY_GITLAB_TOKEN or GITLAB_TOKEN) adds every job and bridge with its stage and status, failure reasons and timeouts.',
+      'No GitLab token: stages and jobs are not read. A token with read_api (NOTIFY_GITLAB_TOKEN or GITLAB_TOKEN) adds every job and bridge with its stage and status, failure reasons and timeouts.',
     );
-    return base;
+    return { ...base, stagesUnavailable: 'gitlab-token' };
   }
   const server = (env.CI_SERVER_URL || '').replace(/\/+$/, '');
   const api = (env.CI_API_V4_URL || `${server}/api/v4`).replace(/\/+$/, '');
   const pipeline = `${api}/projects/${encodeURIComponent(env.CI_PROJECT_ID || '')}/pipelines/${env.CI_PIPELINE_ID || ''}`;
   const headers = { 'PRIVATE-TOKEN': options.token };
-  const [jobs, bridges] = await Promise.all([
-    readAll(`${pipeline}/jobs`, headers, options),
-    readAll(`${pipeline}/bridges`, headers, options),
+  const reader = boundedReader(options.readLimitMs);
+  // The previous pipeline does not depend on this one's jobs: all three are read at once.
+  const [jobs, bridges, previous] = await Promise.all([
+    readAll(`${pipeline}/jobs`, headers, options.policy, reader),
+    readAll(`${pipeline}/bridges`, headers, options.policy, reader),
+    options.previous ? readPreviousPipeline(api, env, headers, options.policy, reader) : NOT_ASKED,
   ]);
-  if (!jobs.ok || !bridges.ok) {
-    const failure = !jobs.ok ? jobs.failure : !bridges.ok ? bridges.failure : { status: 0, message: '' };
+  if (!jobs.ok) {
     options.io.warning(
-      `Cannot read this pipeline's jobs (${failure.message}): ${tokenHint(failure.status)}. Reporting this job alone.`,
+      `Cannot read this pipeline's jobs (${jobs.failure.message}): ${tokenHint(jobs.failure.status)}. Stages and jobs are not shown.`,
     );
-    if (options.previous) base.previousUnknown = tokenHint(failure.status);
-    return base;
+    if (options.previous) base.previousUnknown = previous.unknown ?? tokenHint(jobs.failure.status);
+    return { ...base, stagesUnavailable: 'gitlab-api' };
   }
-  const previous = options.previous ? await readPreviousPipeline(api, env, headers, options) : {};
+  const incomplete = [
+    ...jobs.incomplete,
+    ...(bridges.ok ? bridges.incomplete.map((note) => `bridges: ${note}`) : [`bridges: ${bridges.failure.message}`]),
+  ].join('; ');
+  if (incomplete) {
+    options.io.warning(
+      `Cannot read every page of this pipeline's jobs (${incomplete}); continuing with what was read.`,
+    );
+  }
   const currentJob = Number(env.CI_JOB_ID || 0);
-  const own = (job: Json) => num(job, 'id') === currentJob || NOTIFY_JOB.test(text(job, 'name'));
+  const own = (job: Json) => num(job, 'id') === currentJob || text(job, 'name').startsWith(OWN_JOB_PREFIX);
   const stages = groupGitLabJobs(
     jobs.items.filter((job) => !own(job)),
-    bridges.items.filter((job) => !own(job)),
+    (bridges.ok ? bridges.items : []).filter((job) => !own(job)),
   );
   const jobsOf = stages.flatMap((stage) => stage.jobs);
-  const status = rollUpStatus(jobsOf.map((job) => (job.allowFailure ? 'passed' : job.status)));
-  const unknownStatuses = [...new Set(jobsOf.map((job) => job.status).filter((s) => toZadigStatus(s) === undefined))];
+  const unknownStatuses = [...new Set(jobsOf.map((job) => job.status).filter((s) => !isZadigStatus(s)))];
   const starts = jobsOf.map((job) => job.startTime).filter(Boolean);
   return {
     ...base,
     startTime: base.startTime || (starts.length ? Math.min(...starts) : 0),
     stages,
-    status,
+    status: rollUpJobs(jobsOf),
     statusSource: 'jobs',
     unknownStatuses,
     previousStatus: previous.status,
     previousUnknown: previous.unknown,
+    origin: origin(env, 'api', incomplete || undefined),
   };
 }
 
@@ -161,28 +216,30 @@ async function readPreviousPipeline(
   api: string,
   env: Env,
   headers: Record<string, string>,
-  options: GitLabOptions,
-): Promise<{ status?: string; unknown?: string }> {
+  policy: RetryPolicy,
+  reader: BoundedReader,
+): Promise<Previous> {
   const ref = env.CI_COMMIT_REF_NAME || '';
   const project = encodeURIComponent(env.CI_PROJECT_ID || '');
   const url = `${api}/projects/${project}/pipelines?ref=${encodeURIComponent(ref)}&scope=finished&order_by=id&sort=desc&per_page=20`;
-  const answer = await getJson(url, headers, options.policy);
-  if (!answer.ok) return { unknown: tokenHint(answer.failure.status) };
+  const answer = await reader.get(url, headers, policy);
+  if (!answer.ok) return { unknown: answer.failure.status ? tokenHint(answer.failure.status) : answer.failure.message };
   const current = Number(env.CI_PIPELINE_ID || 0);
   const previous = list(answer.page.json).find((p) => num(p, 'id') < current);
   if (!previous) return { unknown: `no earlier finished pipeline on ${ref}` };
-  const status = text(previous, 'status');
-  return { status: toZadigStatus(status) ?? status };
+  return { status: vendorStatus(text(previous, 'status')) };
 }
 
-/** GitLab from its predefined variables alone: one stage holding the current job (SPEC §9.6). */
+function origin(env: Env, stages: ContextOrigin['stages'], incomplete?: string): ContextOrigin {
+  return { runId: env.CI_PIPELINE_ID || '', attempt: 0, project: env.CI_PROJECT_PATH || '', stages, incomplete };
+}
+
+/** GitLab from its predefined variables alone: no stages (the current job is the notifier's own, SPEC §9.6). */
 export function readGitLabEnvContext(env: Env): PipelineContext {
   const server = (env.CI_SERVER_URL || '').replace(/\/+$/, '');
   const path = env.CI_PROJECT_PATH || '';
   const namespace = env.CI_PROJECT_NAMESPACE || path.split('/').slice(0, -1).join('/');
   const sha = env.CI_COMMIT_SHA || '';
-  const stage = env.CI_JOB_STAGE || 'notify';
-  const jobName = env.CI_JOB_NAME || 'notify';
   const mrIid = Number(env.CI_MERGE_REQUEST_IID || 0);
   return {
     platform: 'gitlab',
@@ -211,25 +268,11 @@ export function readGitLabEnvContext(env: Env): PipelineContext {
       authorName: (env.CI_COMMIT_AUTHOR || '').replace(/\s*<[^>]*>$/, ''),
       prs: mrIid ? [mrIid] : null,
     },
-    stages: [
-      {
-        name: stage,
-        jobs: [
-          {
-            name: jobName,
-            displayName: jobName,
-            type: 'gitlab-ci',
-            status: 'running',
-            startTime: unixSeconds(env.CI_JOB_STARTED_AT),
-            endTime: 0,
-            error: '',
-          },
-        ],
-      },
-    ],
+    stages: [],
     // The template passes the status as NOTIFY_STATUS (the `status` input); nothing else tells it.
     status: 'created',
     statusSource: 'none',
     unknownStatuses: [],
+    origin: origin(env, 'none'),
   };
 }

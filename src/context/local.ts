@@ -63,6 +63,7 @@ export function readLocalContext(cwd: string, env: Readonly<Record<string, strin
     status: 'created',
     statusSource: 'none',
     unknownStatuses: [],
+    origin: { runId: '', attempt: 0, project, stages: 'git' },
     committers: authorEmail ? [{ login: '', name: authorName, email: authorEmail }] : [],
   };
 }

@@ -35,6 +35,25 @@ export interface RepoRecord {
 /** Where the workflow status comes from, strongest first. */
 export type StatusSource = 'input' | 'needs' | 'run' | 'jobs' | 'none';
 
+/** Why a context has no stages: no GitLab token, or a token that could not read the pipeline. */
+export type StagesUnavailable = 'gitlab-token' | 'gitlab-api';
+
+/** Where the stages came from: the CI's API, GitHub's `needs`, this job alone, git, or nowhere. */
+export type StagesSource = 'api' | 'needs' | 'current-job' | 'git' | 'none';
+
+/** What was read, for the one log line that says so (describeContext). */
+export interface ContextOrigin {
+  /** GitHub run id, GitLab pipeline id ('' when unknown). */
+  runId: string;
+  /** GitHub run attempt (1 when unknown); 0 elsewhere. */
+  attempt: number;
+  /** `owner/repo`, `group/project`, or the local folder's name. */
+  project: string;
+  stages: StagesSource;
+  /** Why the jobs read are not all of them (a page missing, a repeated page, the time limit). */
+  incomplete?: string | undefined;
+}
+
 /** What a CI adapter reads: everything the payload needs, in neutral form. */
 export interface PipelineContext {
   platform: Platform;
@@ -62,6 +81,10 @@ export interface PipelineContext {
   previousStatus?: string | undefined;
   /** Why the previous run is not known, when it was asked for. */
   previousUnknown?: string | undefined;
+  /** Set when `stages` is empty because they could not be read: the message says how to fix it. */
+  stagesUnavailable?: StagesUnavailable | undefined;
+  /** What was read and from where (describeContext). */
+  origin?: ContextOrigin | undefined;
   /** The authors of the commits of this run (for email's `$committers`). */
   committers?: { login: string; name: string; email: string }[];
 }

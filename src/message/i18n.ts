@@ -1,4 +1,5 @@
 import type { Language } from '../config/schema.js';
+import type { StagesUnavailable } from '../context/types.js';
 
 export interface Texts {
   workflow: string;
@@ -15,13 +16,20 @@ export interface Texts {
   truncated: string;
   units: { h: string; m: string; s: string };
   change: Record<Change, string>;
+  /** One message line saying why the stages are missing and how to get them. */
+  stagesUnavailable: Record<StagesUnavailable, string>;
 }
 
 export type Change = 'fixed' | 'broken' | 'still_failing';
 
+/** Status texts without a prototype: a vendor word like `constructor` finds nothing (SPEC §14). */
+function statusTexts(entries: Record<string, string>): Record<string, string> {
+  return Object.assign(Object.create(null) as Record<string, string>, entries);
+}
+
 const EN: Texts = {
   workflow: 'Workflow',
-  status: {
+  status: statusTexts({
     created: 'started',
     running: 'running',
     passed: 'succeeded',
@@ -31,7 +39,7 @@ const EN: Texts = {
     wait_for_approval: 'awaiting approval',
     reject: 'rejected',
     skipped: 'skipped',
-  },
+  }),
   executor: 'Executor',
   project: 'Project',
   startTime: 'Start time',
@@ -44,11 +52,15 @@ const EN: Texts = {
   truncated: '…(truncated)',
   units: { h: 'h ', m: 'm ', s: 's' },
   change: { fixed: 'fixed', broken: 'broken', still_failing: 'still failing' },
+  stagesUnavailable: {
+    'gitlab-token': 'Add a GitLab token with read_api (NOTIFY_GITLAB_TOKEN) to show stages and jobs.',
+    'gitlab-api': 'The GitLab API could not be read (the job log says why): stages and jobs are not shown.',
+  },
 };
 
 const ZH: Texts = {
   workflow: '工作流',
-  status: {
+  status: statusTexts({
     created: '开始执行',
     running: '执行中',
     passed: '执行成功',
@@ -58,7 +70,7 @@ const ZH: Texts = {
     wait_for_approval: '待确认',
     reject: '被拒绝',
     skipped: '已跳过',
-  },
+  }),
   executor: '执行用户',
   project: '项目名称',
   startTime: '开始时间',
@@ -71,8 +83,17 @@ const ZH: Texts = {
   truncated: '…(已截断)',
   units: { h: '小时', m: '分', s: '秒' },
   change: { fixed: '已修复', broken: '新失败', still_failing: '仍然失败' },
+  stagesUnavailable: {
+    'gitlab-token': '添加具有 read_api 权限的 GitLab 令牌（NOTIFY_GITLAB_TOKEN）即可显示阶段和任务。',
+    'gitlab-api': '无法读取 GitLab API（原因见作业日志）：未显示阶段和任务。',
+  },
 };
 
 export function texts(language: Language): Texts {
   return language === 'zh-CN' ? ZH : EN;
+}
+
+/** A status in words: the language's text for a Zadig status, else the vendor word as it came. */
+export function statusText(t: Texts, status: string): string {
+  return Object.hasOwn(t.status, status) ? (t.status[status] ?? status) : status;
 }

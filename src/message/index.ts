@@ -1,8 +1,10 @@
 // The neutral message: plain data built once per run (per language) from the payload; each
 // target renders it in its own dialect. Values here are plain text: renderers escape them.
 import type { Language } from '../config/schema.js';
-import type { ZadigPayload } from '../payload.js';
+import { payloadCommit, type ZadigPayload, type ZadigRepository } from '../payload.js';
+import { formatTime } from '../time.js';
 import { texts, type Change, type Texts } from './i18n.js';
+import type { StagesUnavailable } from '../context/types.js';
 import { NO_MENTIONS, type Mentions } from './mentions.js';
 import type { Render } from './template.js';
 import { codePoints, truncateTo } from './truncate.js';
@@ -67,7 +69,7 @@ function lineIcon(status: string): string {
     skipped: '⏭️',
     wait_for_approval: '⏸️',
   };
-  return icons[status] ?? '⏳';
+  return Object.hasOwn(icons, status) ? (icons[status] as string) : '⏳';
 }
 
 function cap(text: string, max: number, t: Texts): string {
@@ -80,41 +82,6 @@ export function formatDuration(seconds: number, t: Texts): string {
   const m = Math.floor((s % 3600) / 60);
   const parts = [h ? `${h}${t.units.h}` : '', h || m ? `${m}${t.units.m}` : '', `${s % 60}${t.units.s}`];
   return parts.join('').trim();
-}
-
-const formats = new Map<string, Intl.DateTimeFormat>();
-
-/** The offset of `timeZone` at `ms`, in minutes east of UTC (never the host's zone). */
-function offsetMinutes(ms: number, timeZone: string): number {
-  let format = formats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formats.set(timeZone, format);
-  }
-  const part = (type: string) => Number(format.formatToParts(ms).find((p) => p.type === type)?.value ?? 0);
-  const wall = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
-  return Math.round((wall - Math.floor(ms / 1000) * 1000) / 60_000);
-}
-
-/** `2026-11-20 08:00:02 UTC`, or `2026-11-20 16:00:02 +08:00` in another time zone. */
-export function formatTime(unixSeconds: number, timeZone = 'UTC'): string {
-  if (!unixSeconds) return '';
-  const ms = unixSeconds * 1000;
-  const offset = timeZone === 'UTC' ? 0 : offsetMinutes(ms, timeZone);
-  const local = new Date(ms + offset * 60_000).toISOString().slice(0, 19).replace('T', ' ');
-  if (offset === 0) return `${local} UTC`;
-  const sign = offset > 0 ? '+' : '-';
-  const abs = Math.abs(offset);
-  return `${local} ${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
 
 const BAD = new Set(['failed', 'timeout', 'reject']);
@@ -134,7 +101,10 @@ export interface MessageOptions {
   /** Unix seconds: the end of a run that has not ended. */
   nowSeconds: number;
   previousStatus?: string | undefined;
-  notes?: readonly string[] | undefined;
+  /** Why the stages could not be read (the message says what would add them). */
+  stagesUnavailable?: StagesUnavailable | undefined;
+  /** The commit, when the payload has no job to carry it (no stages without an API token). */
+  repository?: ZadigRepository | undefined;
 }
 
 /** The default message of a run, without mentions or a custom title and body. */
@@ -175,7 +145,7 @@ export function buildMessage(payload: ZadigPayload, options: MessageOptions): Me
     };
   });
 
-  const repo = w.stages[0]?.jobs[0]?.spec.repositories[0];
+  const repo = payloadCommit(payload) ?? options.repository;
   const commit = repo?.commit_id
     ? {
         branch: repo.branch || repo.tag,
@@ -199,7 +169,7 @@ export function buildMessage(payload: ZadigPayload, options: MessageOptions): Me
     url: w.detail_url,
     mentions: NO_MENTIONS,
     body: undefined,
-    notes: [...(options.notes ?? [])],
+    notes: options.stagesUnavailable ? [t.stagesUnavailable[options.stagesUnavailable]] : [],
   };
 }
 

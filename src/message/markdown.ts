@@ -32,6 +32,8 @@ export function stageLines(message: Message, d: Dialect): string[] {
     lines.push(`${d.bullet}${stage.icon} ${d.bold(d.escape(stage.name))}: ${d.escape(stage.statusText)}`);
     for (const job of stage.jobs) lines.push(`    ${job.icon} ${d.escape(job.name)}: ${d.escape(job.statusText)}`);
   }
+  // What the stages would show with more access (e.g. an API token) stands in their place.
+  for (const note of message.notes) lines.push(`${d.bullet}ℹ️ ${d.escape(note)}`);
   return lines;
 }
 

@@ -13,6 +13,7 @@ export function plainText(message: Message): string {
       lines.push(`${stage.icon} ${stage.name}: ${stage.statusText}`);
       for (const job of stage.jobs) lines.push(`    ${job.icon} ${job.name}: ${job.statusText}`);
     }
+    for (const note of message.notes) lines.push(`ℹ️ ${note}`);
     if (message.commit)
       lines.push(
         '',

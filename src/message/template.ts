@@ -3,8 +3,9 @@
 // so that `{{x}}` escapes it for the target's dialect (Handlebars calls `toHTML()` on values that
 // have one), and a value is never compiled, so `{{…}}` in a commit message stays text.
 import type { Language } from '../config/schema.js';
-import type { ZadigPayload } from '../payload.js';
-import { formatDuration, formatTime, statusIcon } from './index.js';
+import { payloadCommit, type ZadigPayload } from '../payload.js';
+import { formatTime } from '../time.js';
+import { formatDuration, statusIcon } from './index.js';
 import { texts, type Texts } from './i18n.js';
 
 export type Escape = (text: string) => string;
@@ -54,7 +55,7 @@ export function templateData(
   const w = payload.workflow;
   const t = language ?? texts('en');
   const end = w.end_time || nowSeconds;
-  const sha = w.stages[0]?.jobs[0]?.spec.repositories[0]?.commit_id ?? '';
+  const sha = payloadCommit(payload)?.commit_id ?? '';
   return {
     workflow: w,
     status_text: t.status[w.status] ?? w.status,

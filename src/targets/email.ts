@@ -90,6 +90,7 @@ export function emailHtml(message: Message): string {
         `<li>${s.icon} <b>${e(s.name)}</b>: ${e(s.statusText)}${s.jobs.length ? `<ul>${s.jobs.map((j) => `<li>${j.icon} ${e(j.name)}: ${e(j.statusText)}</li>`).join('')}</ul>` : ''}</li>`,
     )
     .join('');
+  const notes = message.notes.map((note) => `<p>ℹ️ ${e(note)}</p>`).join('');
   const href = (url: string) => (/^https?:\/\//i.test(url) ? e(url) : '');
   const commit = message.commit
     ? `<p><b>${e(t.commit)}</b>: ${e(message.commit.branch)} ${href(message.commit.url) ? `<a href="${href(message.commit.url)}">${e(message.commit.shortSha)}</a>` : e(message.commit.shortSha)} ${e(message.commit.message)}</p>`
@@ -100,7 +101,7 @@ export function emailHtml(message: Message): string {
     const custom = `<pre style="white-space:pre-wrap;font-family:inherit">${message.body(escapeHtml)}</pre>`;
     return `<!doctype html><html><body><h2 style="color:${COLOURS[message.tone]}">${e(message.title)}</h2>${custom}${link}</body></html>`;
   }
-  return `<!doctype html><html><body><h2 style="color:${COLOURS[message.tone]}">${e(message.title)}</h2><table>${facts}</table><ul>${stages}</ul>${commit}${error}${link}</body></html>`;
+  return `<!doctype html><html><body><h2 style="color:${COLOURS[message.tone]}">${e(message.title)}</h2><table>${facts}</table><ul>${stages}</ul>${notes}${commit}${error}${link}</body></html>`;
 }
 
 function envelope(input: BuildInput) {

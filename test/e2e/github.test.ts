@@ -274,16 +274,19 @@ describe('the action on GitHub, end to end', () => {
   });
 
   it('shows the first 64 KB of a larger body in a dry run, with the size of the rest', async () => {
-    const event = example('push');
-    (event.head_commit as { message: string }).message = `Big change\n\n${'x'.repeat(70_000)}`;
+    // A payload of 1,500 jobs (commit messages are cut at 4,096 characters, jobs are not).
+    const needs = Object.fromEntries(
+      Array.from({ length: 1500 }, (_, i) => [`deploy-region-${String(i).padStart(4, '0')}`, { result: 'success' }]),
+    );
     const result = await runDist({
       env: githubEnv({
         INPUT_TYPE: 'webhook',
         INPUT_WEBHOOK: 'https://h.example.com/x',
         INPUT_STATUS: 'success',
+        INPUT_NEEDS: JSON.stringify(needs),
         'INPUT_DRY-RUN': 'true',
       }),
-      event,
+      event: example('push'),
     });
     const line = result.stdout.split('\n').find((l) => l.startsWith('  body ('))!;
     const bytes = Number(/^ {2}body \((\d+) bytes\)/.exec(line)![1]);

@@ -10,6 +10,17 @@ export interface GitHubApiOptions {
   token?: string;
   /** Runs listed by /actions/workflows/:id/runs (newest first, as GitHub lists them). */
   workflowRuns?: Record<string, unknown>[];
+  /** The workflow's file name, also accepted as its id (`/actions/workflows/ci.yml/runs`). */
+  workflowFile?: string;
+  /** Milliseconds before the run and its jobs are answered (a slow API). */
+  runDelayMs?: number;
+  /** Changes to the answer of one page of jobs (1-based): a delay, or no answer at all. */
+  jobsPage?: (page: number) => Partial<Reply> | undefined;
+}
+
+export interface GitHubApi extends Receiver {
+  /** When each request arrived (performance.now()), in the order of `requests`. */
+  arrivals: number[];
 }
 
 const FORBIDDEN = JSON.stringify({
@@ -18,21 +29,25 @@ const FORBIDDEN = JSON.stringify({
   status: '403',
 });
 
-export async function startGitHubApi(options: GitHubApiOptions): Promise<Receiver> {
+export async function startGitHubApi(options: GitHubApiOptions): Promise<GitHubApi> {
   const json = (body: unknown, headers: Record<string, string> = {}): Reply => ({
     status: 200,
     body: JSON.stringify(body),
     headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers },
   });
+  const arrivals: number[] = [];
+  const slow = (reply: Reply): Reply => (options.runDelayMs ? { ...reply, delayMs: options.runDelayMs } : reply);
   const api: Receiver = await startReceiver((request) => {
+    arrivals.push(performance.now());
     if (options.forbidden) return { status: 403, body: FORBIDDEN, headers: { 'Content-Type': 'application/json' } };
     if (options.token && request.headers.authorization !== `Bearer ${options.token}`) {
       return { status: 401, body: JSON.stringify({ message: 'Bad credentials', status: '401' }) };
     }
     const url = new URL(request.url, api.url);
     const runId = String(options.run.id);
-    if (url.pathname === `/repos/acme/shop/actions/runs/${runId}`) return json(options.run);
-    if (url.pathname === `/repos/acme/shop/actions/workflows/${String(options.run.workflow_id)}/runs`) {
+    if (url.pathname === `/repos/acme/shop/actions/runs/${runId}`) return slow(json(options.run));
+    const workflows = [String(options.run.workflow_id), ...(options.workflowFile ? [options.workflowFile] : [])];
+    if (workflows.some((id) => url.pathname === `/repos/acme/shop/actions/workflows/${id}/runs`)) {
       const branch = url.searchParams.get('branch');
       const status = url.searchParams.get('status');
       const runs = (options.workflowRuns ?? []).filter(
@@ -48,12 +63,13 @@ export async function startGitHubApi(options: GitHubApiOptions): Promise<Receive
       const links = [];
       if (page < last) links.push(`<${api.url}${url.pathname}?per_page=${perPage}&page=${page + 1}>; rel="next"`);
       links.push(`<${api.url}${url.pathname}?per_page=${perPage}&page=${last}>; rel="last"`);
-      return json(
+      const answer = json(
         { total_count: options.jobs.length, jobs: options.jobs.slice((page - 1) * perPage, page * perPage) },
         { Link: links.join(', ') },
       );
+      return { ...slow(answer), ...options.jobsPage?.(page) };
     }
     return { status: 404, body: JSON.stringify({ message: 'Not Found', status: '404' }) };
   });
-  return api;
+  return Object.assign(api, { arrivals });
 }

@@ -77,12 +77,22 @@ export function gitlabJob(spec: GitLabJobSpec): Record<string, unknown> {
   return job;
 }
 
-export async function startGitLabApi(options: {
+export interface GitLabApiOptions {
   token: string;
   jobs: GitLabJobSpec[];
   /** Pipelines listed by /projects/:id/pipelines: { id, ref, status }. */
   pipelines?: { id: number; ref: string; status: string }[];
-}): Promise<Receiver> {
+  /**
+   * `totals` (default): X-Total and X-Total-Pages, as GitLab gives for lists it can count;
+   * `next-only`: X-Next-Page alone, as GitLab does for very large lists; `next-loop`: X-Next-Page
+   * alone, and the last page of jobs names page 1 again (a broken proxy or server).
+   */
+  pagination?: 'totals' | 'next-only' | 'next-loop';
+  /** Changes to the answer of one page of jobs (1-based): a delay, or no answer at all. */
+  jobsPage?: (page: number) => Partial<Reply> | undefined;
+}
+
+export async function startGitLabApi(options: GitLabApiOptions): Promise<Receiver> {
   const json = (body: unknown, headers: Record<string, string> = {}): Reply => ({
     status: 200,
     body: JSON.stringify(body),
@@ -127,17 +137,23 @@ export async function startGitLabApi(options: {
     const page = Number(url.searchParams.get('page') ?? 1);
     const pages = Math.max(1, Math.ceil(items.length / perPage));
     const link = (n: number, rel: string) => `<${api.url}${url.pathname}?page=${n}&per_page=${perPage}>; rel="${rel}"`;
-    return json(items.slice((page - 1) * perPage, page * perPage).map(gitlabJob), {
+    const pagination = options.pagination ?? 'totals';
+    const next = page < pages ? String(page + 1) : pagination === 'next-loop' && !wantBridges ? '1' : '';
+    const headers: Record<string, string> = {
       'X-Page': String(page),
       'X-Per-Page': String(perPage),
-      'X-Total': String(items.length),
-      'X-Total-Pages': String(pages),
-      'X-Next-Page': page < pages ? String(page + 1) : '',
+      'X-Next-Page': next,
       'X-Prev-Page': page > 1 ? String(page - 1) : '',
-      Link: [page < pages ? link(page + 1, 'next') : '', link(1, 'first'), link(pages, 'last')]
+    };
+    if (pagination === 'totals') {
+      headers['X-Total'] = String(items.length);
+      headers['X-Total-Pages'] = String(pages);
+      headers.Link = [page < pages ? link(page + 1, 'next') : '', link(1, 'first'), link(pages, 'last')]
         .filter(Boolean)
-        .join(', '),
-    });
+        .join(', ');
+    }
+    const answer = json(items.slice((page - 1) * perPage, page * perPage).map(gitlabJob), headers);
+    return wantBridges ? answer : { ...answer, ...options.jobsPage?.(page) };
   });
   return api;
 }
