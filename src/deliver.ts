@@ -9,8 +9,10 @@ import {
   type HttpRequest,
   type HttpResponse,
   type Outcome,
+  type RetryPolicy,
   type RetryResult,
   realClock,
+  secretsOfRequest,
 } from './http.js';
 import type { BuildInput, ReceiverResult, SendTools, TargetDefinition } from './targets/types.js';
 
@@ -53,6 +55,8 @@ export interface DeliveryHooks {
   /** A credential learnt at run time (a tenant token), to be masked and redacted. */
   secret(value: string): void;
   warning(line: string): void;
+  /** Hides every known secret: applied to answers and errors before anything cuts them. */
+  redact?(text: string): string;
 }
 
 /** Tokens by key, fetched once per run. */
@@ -60,8 +64,8 @@ export type TokenCache = Map<string, Promise<RetryResult<string>>>;
 
 type Policy = Pick<Settings, 'retries' | 'timeoutSeconds'>;
 
-function policyOf(settings: Policy) {
-  return { retries: settings.retries, timeoutMs: settings.timeoutSeconds * 1000 };
+function policyOf(settings: Policy, hooks?: DeliveryHooks): RetryPolicy {
+  return { retries: settings.retries, timeoutMs: settings.timeoutSeconds * 1000, redact: hooks?.redact };
 }
 
 export function skippedResult(target: Target, reason: string): TargetResult {
@@ -96,18 +100,22 @@ function result(
   };
 }
 
+/** One request with the retry policy; every credential it carries is a secret before it leaves. */
 function sendHttp<T>(
   request: HttpRequest,
   check: (r: HttpResponse) => Outcome<T>,
   settings: Policy,
   clock: Clock,
+  hooks: DeliveryHooks,
 ): Promise<RetryResult<T>> {
+  secretsOfRequest(request).forEach((value) => hooks.secret(value));
+  const policy = policyOf(settings, hooks);
   return withRetry<T>(
     async (timeoutMs) => {
-      const answer = await fetchOnce(request, timeoutMs);
+      const answer = await fetchOnce(request, timeoutMs, { redact: policy.redact });
       return answer.ok ? check(answer.value) : answer;
     },
-    policyOf(settings),
+    policy,
     clock,
   );
 }
@@ -133,9 +141,9 @@ async function sendTarget(
   const started = clock.now();
   if (definition.kind === 'send') {
     const tools: SendTools = {
-      policy: policyOf(settings),
+      policy: policyOf(settings, hooks),
       clock,
-      http: (request, check) => sendHttp(request, check, settings, clock),
+      http: (request, check) => sendHttp(request, check, settings, clock, hooks),
       token: (key, fetch) => tokenOnce(tokens, key, fetch),
       secret: hooks.secret,
     };
@@ -152,7 +160,7 @@ async function sendTarget(
   if (definition.auth) {
     const auth = definition.auth;
     const fetched = await tokenOnce(tokens, auth.key(input.target), () =>
-      sendHttp(auth.request(input.target), auth.read, settings, clock),
+      sendHttp(auth.request(input.target), auth.read, settings, clock, hooks),
     );
     attempts += fetched.attempts;
     if (!fetched.outcome.ok)
@@ -164,7 +172,7 @@ async function sendTarget(
   built.warnings.forEach((w) => hooks.warning(`${who}: ${w}`));
   const answers: HttpResponse[] = [];
   for (const request of built.requests) {
-    const sent = await sendHttp(request, (response) => definition.check(response, input), settings, clock);
+    const sent = await sendHttp(request, (response) => definition.check(response, input), settings, clock, hooks);
     attempts += sent.attempts;
     if (!sent.outcome.ok) return result(delivery, sent.outcome, attempts, clock.now() - started, sent.attempts);
     answers.push(sent.outcome.value);

@@ -8,6 +8,7 @@ import { readContext } from './context/index.js';
 import type { PipelineContext } from './context/types.js';
 import { randomUuid } from './crypto.js';
 import { deliverAll, skippedResult, type Delivery, type Preview, type TargetResult } from './deliver.js';
+import { useProxyFromEnv } from './http.js';
 import type { PlatformIO } from './io/types.js';
 import { buildMessage, messageForTarget, type Message } from './message/index.js';
 import { resolveMentions } from './message/mentions.js';
@@ -55,6 +56,11 @@ async function runFlow(io: PlatformIO, options: RunOptions): Promise<number> {
   const loaded = await readSettings(io, args);
   if (!loaded.ok) return reportProblems(io, loaded.problems);
   const { settings } = loaded;
+
+  // Proxies as the runner's own tools honour them; their credentials are secrets.
+  const proxy = useProxyFromEnv(io.env);
+  proxy.problems.forEach((problem) => io.warning(problem));
+  io.mask(proxy.secrets.flatMap((secret) => io.redactor.add(secret)));
 
   // Context → payload.
   const context = await readContext(io, settings, options.cwd ?? process.cwd());
@@ -141,6 +147,7 @@ async function runFlow(io: PlatformIO, options: RunOptions): Promise<number> {
   const delivered = await deliverAll(deliveries, settings, {
     secret: (value) => io.mask(io.redactor.add(value)),
     warning: (line) => io.warning(line),
+    redact: (text) => io.redactor.redact(text),
   });
   const previews = new Map<string, Preview>();
   for (const { result, preview } of delivered) {

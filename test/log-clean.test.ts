@@ -127,13 +127,13 @@ describe('cleanLogLines: redaction', () => {
       '2026-11-20T08:00:05.0000000Z url=https://h/?p=pa%20ss%2Fw%C3%B6rd',
       '2026-11-20T08:00:05.0000000Z line one',
       '2026-11-20T08:00:05.0000000Z line two',
-      '2026-11-20T08:00:05.0000000Z abc is too short to be a secret',
+      '2026-11-20T08:00:05.0000000Z abc stands alone, so even a short secret is hidden; abcdef stays',
     ].join('\n');
     expect(cleanLogLines(log, { secrets })).toEqual([
       'curl -H "X-Key: ***"',
       'url=https://h/?p=***',
       '***',
-      'abc is too short to be a secret',
+      '*** stands alone, so even a short secret is hidden; abcdef stays',
     ]);
   });
 

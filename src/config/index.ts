@@ -3,6 +3,7 @@
 // validation that names every problem.
 import type { ParsedArgs } from '../cli.js';
 import type { PlatformIO } from '../io/types.js';
+import { isShortSecret } from '../redact.js';
 import { mergeLayers, rawSecrets, validate, type Settings } from './load.js';
 import { INPUT_NAMES } from './schema.js';
 import { didYouMean } from './suggest.js';
@@ -31,6 +32,12 @@ function maskSecrets(io: PlatformIO, raw: unknown): void {
   const { urls, values } = rawSecrets(raw);
   const forms = [...urls.flatMap((url) => io.redactor.addUrl(url)), ...values.flatMap((v) => io.redactor.add(v))];
   io.mask(forms);
+  const short = values.filter(isShortSecret).length;
+  if (short) {
+    io.warning(
+      `${short} configured secret${short === 1 ? ' is' : 's are'} shorter than 4 characters: hidden only where ${short === 1 ? 'it stands' : 'they stand'} alone in output. Use a longer secret.`,
+    );
+  }
 }
 
 export async function readSettings(

@@ -1,11 +1,12 @@
 // Inputs → settings: the layers (flags > inputs > config file), `${NAME}` expansion, and one
 // validation that reports every problem with its path. Nothing below config/ reads the
 // environment or the inputs.
-import { readFileSync } from 'node:fs';
 import type * as z from 'zod/mini';
 import type { ZadigStatus } from '../status.js';
 import { TARGETS } from '../targets/index.js';
 import { expandAll } from './expand.js';
+import { readConfigText } from './file.js';
+import { parseYaml, type YamlResult } from './yaml.js';
 import { isAddress } from './fields.js';
 import {
   COMMON_TARGET_FIELDS,
@@ -110,50 +111,63 @@ function formatIssues(issues: readonly z.core.$ZodIssue[], prefix: string, known
   return errors;
 }
 
-function firstLine(message: string): string {
-  // YAML errors quote the offending line after the first one; it may hold a secret.
-  return (message.split('\n')[0] ?? '').trim();
-}
+type ParseYaml = (source: string) => Promise<YamlResult>;
 
-type ParseYaml = (source: string) => unknown;
-
-function parseStructured(name: string, value: string, errors: string[], parseYaml: ParseYaml): unknown {
-  try {
-    return name === 'needs' ? JSON.parse(value) : parseYaml(value);
-  } catch (error) {
-    errors.push(`${name}: not valid ${name === 'needs' ? 'JSON' : 'YAML'} (${firstLine((error as Error).message)})`);
-    return undefined;
+async function parseStructured(name: string, value: string, errors: string[], parseYaml: ParseYaml): Promise<unknown> {
+  if (name === 'needs') {
+    try {
+      return JSON.parse(value);
+    } catch {
+      errors.push(`${name}: not valid JSON`);
+      return undefined;
+    }
   }
+  const parsed = await parseYaml(value);
+  if (parsed.ok) return parsed.value;
+  errors.push(`${name}: not valid YAML (${parsed.error})`);
+  return undefined;
 }
 
-function stringLayer(values: Record<string, string>, errors: string[], parseYaml: ParseYaml): Record<string, unknown> {
+async function stringLayer(
+  values: Record<string, string>,
+  errors: string[],
+  parseYaml: ParseYaml,
+): Promise<Record<string, unknown>> {
   const layer: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(values)) {
-    layer[name] = STRUCTURED_INPUTS.has(name) ? parseStructured(name, value, errors, parseYaml) : value;
+    layer[name] = STRUCTURED_INPUTS.has(name) ? await parseStructured(name, value, errors, parseYaml) : value;
   }
   return layer;
 }
 
-function readConfigFile(
+async function readConfigFile(
   path: string,
   sources: Sources,
   errors: string[],
   parseYaml: ParseYaml,
-): Record<string, unknown> {
+): Promise<Record<string, unknown>> {
   let source: string;
-  try {
-    source = (sources.readFile ?? ((p: string) => readFileSync(p, 'utf8')))(path);
-  } catch (error) {
-    errors.push(`config: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  if (sources.readFile) {
+    try {
+      source = sources.readFile(path);
+    } catch (error) {
+      errors.push(`config: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      return {};
+    }
+  } else {
+    const read = readConfigText(path);
+    if (!read.ok) {
+      errors.push(read.error);
+      return {};
+    }
+    source = read.text;
+  }
+  const parsed = await parseYaml(source);
+  if (!parsed.ok) {
+    errors.push(`config: ${path} is not valid YAML (${parsed.error})`);
     return {};
   }
-  let data: unknown;
-  try {
-    data = parseYaml(source);
-  } catch (error) {
-    errors.push(`config: ${path} is not valid YAML (${firstLine((error as Error).message)})`);
-    return {};
-  }
+  const data = parsed.value;
   if (data === null || data === undefined) return {};
   if (typeof data !== 'object' || Array.isArray(data)) {
     errors.push(`config: ${path} must hold a map of settings`);
@@ -198,14 +212,15 @@ export function rawSecrets(raw: unknown): { urls: string[]; values: string[] } {
 export async function mergeLayers(sources: Sources): Promise<{ raw: Record<string, unknown>; errors: string[] }> {
   const errors: string[] = [];
   const configPath = (sources.flags.config ?? sources.inputs.config)?.trim();
-  // The YAML parser is loaded only when there is YAML to read.
+  // The YAML reader is loaded only when there is YAML to read.
   const yamlInputs = [...Object.keys(sources.inputs), ...Object.keys(sources.flags)].some(
     (k) => k === 'targets' || k === 'members',
   );
-  const parseYaml: ParseYaml = configPath || yamlInputs ? (await import('yaml')).parse : () => undefined;
-  const inputs = stringLayer(sources.inputs, errors, parseYaml);
-  const flags = stringLayer(sources.flags, errors, parseYaml);
-  const file = configPath ? readConfigFile(configPath, sources, errors, parseYaml) : {};
+  const noYaml: ParseYaml = async () => ({ ok: true, value: undefined });
+  const parse: ParseYaml = configPath || yamlInputs ? parseYaml : noYaml;
+  const inputs = await stringLayer(sources.inputs, errors, parse);
+  const flags = await stringLayer(sources.flags, errors, parse);
+  const file = configPath ? await readConfigFile(configPath, sources, errors, parse) : {};
   const merged = { ...file, ...inputs, ...flags };
   delete merged.config;
   const raw = expandAll(merged, sources.env, '', errors, NOT_EXPANDED) as Record<string, unknown>;

@@ -6,7 +6,11 @@ import { readGitLabContext } from './gitlab.js';
 import type { PipelineContext } from './types.js';
 
 export async function readContext(io: PlatformIO, settings: Settings, cwd: string): Promise<PipelineContext> {
-  const policy = { retries: settings.retries, timeoutMs: settings.timeoutSeconds * 1000 };
+  const policy = {
+    retries: settings.retries,
+    timeoutMs: settings.timeoutSeconds * 1000,
+    redact: (text: string) => io.redactor.redact(text),
+  };
   // The previous run decides `changed` and the message's "fixed" / "broken" / "still failing".
   if (io.platform === 'github') {
     return readGitHubContext(io.env, {

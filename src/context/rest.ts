@@ -7,7 +7,6 @@ import {
   type ResponseHeaders,
   type RetryPolicy,
 } from '../http.js';
-import { USER_AGENT } from '../version.js';
 
 export interface JsonPage {
   json: unknown;
@@ -27,7 +26,8 @@ export async function getJson(
 ): Promise<{ ok: true; page: JsonPage } | { ok: false; failure: RestFailure }> {
   let status = 0;
   const result = await withRetry(async (timeoutMs): Promise<Outcome<JsonPage>> => {
-    const sent = await fetchOnce({ method: 'GET', url, headers: { 'User-Agent': USER_AGENT, ...headers } }, timeoutMs);
+    // The policy's redact hides secrets before the answer is cut into a message.
+    const sent = await fetchOnce({ method: 'GET', url, headers }, timeoutMs, { redact: policy.redact });
     if (!sent.ok) return sent;
     status = sent.value.status;
     const judged = judgeHttp(sent.value);

@@ -77,7 +77,7 @@ export const dingtalk: HttpDriver = {
     return { requests: [{ method: 'POST', url, headers: { ...JSON_HEADERS }, body: JSON.stringify(body) }], warnings };
   },
   check(response, { target, message }) {
-    return judgeCode(response, 'DingTalk', 'errcode', 'errmsg', RATE_LIMITED, (code, text) => {
+    const judged = judgeCode(response, 'DingTalk', 'errcode', 'errmsg', RATE_LIMITED, (code, text) => {
       if (code === 310000 && /keyword/i.test(text)) {
         return `add "${botKeyword(option(target, 'keyword'), message)}" to the robot's keywords or set keyword`;
       }
@@ -86,8 +86,13 @@ export const dingtalk: HttpDriver = {
         return "add the runner's IP address to the robot's allow-list, or remove the allow-list";
       if (code === 300001 || code === 400101 || /token/i.test(text))
         return 'the access_token in the webhook address is wrong';
-      if (code === 130101) return 'rate limited (20 messages a minute)';
+      if (code === 130101) return 'rate limited: 20 messages a minute per robot';
       return undefined;
     });
+    // The robot's limit is per minute: retried only when the next minute fits the budget.
+    if (!judged.ok && judged.code === '130101') {
+      return { ...judged, retryable: true, retryAfterMs: 60_000, waitAtLeast: true };
+    }
+    return judged;
   },
 };

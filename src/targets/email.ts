@@ -194,35 +194,32 @@ export const email: SendDriver = {
       socketTimeout: policy.timeoutMs,
     });
     const { withRetry } = await import('../http.js');
-    const result = await withRetry(
-      async (): Promise<Outcome<string>> => {
-        try {
-          const info = await transport.sendMail({
-            from: mail.from,
-            to: mail.recipients,
-            subject: mail.subject,
-            text: mail.text,
-            html: mail.html,
-          });
-          const accepted = (info.accepted as unknown[]).map(String);
-          const rejected = (info.rejected as unknown[]).map(String);
-          if (rejected.length) mail.warnings.push(`the server refused ${rejected.join(', ')}`);
-          return accepted.length
-            ? { ok: true, value: `accepted ${accepted.length}` }
-            : { ok: false, retryable: false, message: 'the server accepted no recipient' };
-        } catch (error) {
-          const e = error as { code?: string; responseCode?: number; response?: string; message: string };
-          const detail = e.response ?? e.message;
-          const fix = e.code === 'EAUTH' ? ': check the user and password in smtp' : '';
-          return {
-            ok: false,
-            retryable: retryable(e),
-            message: `SMTP ${e.code ?? 'error'}${e.responseCode ? ` ${e.responseCode}` : ''}: ${detail}${fix}`,
-          };
-        }
-      },
-      { retries: policy.retries, timeoutMs: policy.timeoutMs },
-    );
+    const result = await withRetry(async (): Promise<Outcome<string>> => {
+      try {
+        const info = await transport.sendMail({
+          from: mail.from,
+          to: mail.recipients,
+          subject: mail.subject,
+          text: mail.text,
+          html: mail.html,
+        });
+        const accepted = (info.accepted as unknown[]).map(String);
+        const rejected = (info.rejected as unknown[]).map(String);
+        if (rejected.length) mail.warnings.push(`the server refused ${rejected.join(', ')}`);
+        return accepted.length
+          ? { ok: true, value: `accepted ${accepted.length}` }
+          : { ok: false, retryable: false, message: 'the server accepted no recipient' };
+      } catch (error) {
+        const e = error as { code?: string; responseCode?: number; response?: string; message: string };
+        const detail = e.response ?? e.message;
+        const fix = e.code === 'EAUTH' ? ': check the user and password in smtp' : '';
+        return {
+          ok: false,
+          retryable: retryable(e),
+          message: `SMTP ${e.code ?? 'error'}${e.responseCode ? ` ${e.responseCode}` : ''}: ${detail}${fix}`,
+        };
+      }
+    }, policy);
     transport.close();
     return { outcome: result.outcome, attempts: result.attempts, warnings: mail.warnings };
   },

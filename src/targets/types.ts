@@ -4,7 +4,7 @@
 import type { Target } from '../config/load.js';
 import type { FieldSpec } from '../config/fields.js';
 import type { Member } from '../config/schema.js';
-import type { Clock, HttpRequest, HttpResponse, Outcome, RetryResult } from '../http.js';
+import type { Clock, HttpRequest, HttpResponse, Outcome, RetryPolicy, RetryResult } from '../http.js';
 import type { Message } from '../message/index.js';
 import type { MentionStyle } from '../message/mentions.js';
 import type { Render } from '../message/template.js';
@@ -71,10 +71,7 @@ export interface HttpDriver extends TargetMeta {
   reference?(responses: readonly HttpResponse[], input: BuildInput): unknown;
 }
 
-export interface SendPolicy {
-  retries: number;
-  timeoutMs: number;
-}
+export type SendPolicy = RetryPolicy;
 
 /** What a `send` target may use: the one HTTP path (retries, redaction), a token cache, the clock. */
 export interface SendTools {

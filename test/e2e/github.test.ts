@@ -340,7 +340,7 @@ describe('the action on GitHub, end to end', () => {
     ],
     [
       { INPUT_TYPE: 'webhook', INPUT_WEBHOOK: 'https://h.example.com/x', INPUT_CONFIG: 'missing.yml' },
-      'config: cannot read missing.yml (ENOENT)',
+      'config: missing.yml does not exist',
     ],
     [
       { INPUT_TARGETS: '- type: webhook\n  webhook: ${NOT_SET_ANYWHERE}' },

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { signDingTalk } from '../../src/targets/dingtalk.js';
+import { deliver } from '../../src/deliver.js';
+import { TARGETS } from '../../src/targets/index.js';
 import { fixtureContext, fixtureInput, fixtureTarget } from '../helpers/fixtures.js';
 import { startDingTalk, type Emulator } from '../helpers/vendors.js';
 import { send } from './helpers.js';
@@ -133,7 +135,7 @@ describe('dingtalk', () => {
     expect(result.attempts).toBe(1);
   });
 
-  it('retries the 130101 rate limit and then delivers', async () => {
+  it('does not retry the 130101 rate limit sooner than its minute: it names the limit', async () => {
     vendor = await startDingTalk({
       token: TOKEN,
       first: [
@@ -141,7 +143,32 @@ describe('dingtalk', () => {
       ],
     });
     const { result } = await send(fixtureInput(fixtureTarget({ type: 'dingtalk', webhook: vendor.webhook })));
+    expect(result).toMatchObject({ state: 'failed', attempts: 1 });
+    expect(result.error).toBe(
+      'DingTalk rejected the message (130101 send too fast, exceed 20 times per minute): rate limited: 20 messages a minute per robot',
+    );
+  });
+
+  it('retries the 130101 rate limit after a minute when the budget allows it', async () => {
+    vendor = await startDingTalk({
+      token: TOKEN,
+      first: [
+        { status: 200, body: JSON.stringify({ errcode: 130101, errmsg: 'send too fast, exceed 20 times per minute' }) },
+      ],
+    });
+    const waits: number[] = [];
+    let now = 0;
+    const clock = { now: () => now, random: () => 0.5, sleep: async (ms: number) => void waits.push((now += ms)) };
+    const input = fixtureInput(fixtureTarget({ type: 'dingtalk', webhook: vendor.webhook }));
+    const { result } = await deliver(
+      { target: input.target, definition: TARGETS.dingtalk!, events: ['failed'], input },
+      { retries: 2, timeoutSeconds: 40 },
+      new Map(),
+      { warning: () => {}, secret: () => {} },
+      clock,
+    );
     expect(result).toMatchObject({ state: 'sent', attempts: 2 });
+    expect(waits).toEqual([60_000]);
   });
 
   it('keeps a huge message under 20,000 bytes, cut at a line with a marker', async () => {
