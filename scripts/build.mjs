@@ -77,4 +77,3 @@ function licenses(inputs) {
   entries.sort((a, b) => a.name.localeCompare(b.name));
   return `${entries.map((entry) => entry.text).join('\n\n')}\n`;
 }
-
