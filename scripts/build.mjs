@@ -55,10 +55,20 @@ const { metafile } = await build({
   plugins: [stubs],
 });
 writeFileSync('dist/package.json', `${JSON.stringify({ type: 'module' }, null, 2)}\n`);
-writeFileSync('dist/licenses.txt', licenses(Object.keys(metafile.inputs)));
+// Only what reached the output: a package tree-shaken away (@actions/exec) is not shipped.
+const shipped = Object.values(metafile.outputs).flatMap((output) =>
+  Object.entries(output.inputs)
+    .filter(([, use]) => use.bytesInOutput > 0)
+    .map(([input]) => input),
+);
+writeFileSync('dist/licenses.txt', licenses(shipped));
 
 mkdirSync('schema', { recursive: true });
-const schema = execFileSync(process.execPath, ['dist/index.js', '--schema'], { encoding: 'utf8' });
+// A clean environment: on a CI runner the program would print for that CI (fenced on GitHub).
+const schema = execFileSync(process.execPath, ['dist/index.js', '--schema'], {
+  encoding: 'utf8',
+  env: { PATH: process.env.PATH },
+});
 writeFileSync('schema/workflow-notify.schema.json', schema);
 
 /** Each bundled package's name, version, license and license text, sorted by name. */
