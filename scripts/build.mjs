@@ -4,12 +4,17 @@
 // the bundle to schema/.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
 /** Imports esbuild must not follow: @actions/core's OIDC client (never used here) pulls in
  * @actions/http-client and undici, +420 KB and slower starts. They become a module that throws. */
 const STUBBED = /^(@actions\/http-client|undici)(\/.*)?$/;
+
+/** CommonJS packages the program imports (yaml, handlebars); nodemailer ships ES modules. */
+const COMMONJS = /^(yaml|handlebars)$/;
+const require = createRequire(import.meta.url);
 
 const stubs = {
   name: 'stubs',
@@ -22,6 +27,21 @@ const stubs = {
         export default {};`,
       loader: 'js',
     }));
+    // A CommonJS package imported dynamically from an ES module chunk offers only `default`:
+    // re-export its names, so `(await import('yaml')).parse` works as it does unbundled.
+    build.onResolve({ filter: COMMONJS }, (args) =>
+      args.namespace === 'commonjs-named' ? undefined : { path: args.path, namespace: 'commonjs-named' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'commonjs-named' }, (args) => {
+      const names = Object.keys(require(args.path)).filter(
+        (name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default',
+      );
+      return {
+        contents: `import m from ${JSON.stringify(args.path)}; export default m; export const { ${names.join(', ')} } = m;`,
+        resolveDir: process.cwd(),
+        loader: 'js',
+      };
+    });
     // An ES import of node:http makes Node build its module namespace, which loads Node's internal
     // undici (+30 ms on every run); required, it does not.
     build.onResolve({ filter: /^(node:)?http$/ }, (args) =>
