@@ -18,6 +18,11 @@ export class ConsoleIO implements PlatformIO {
     return `NOTIFY_${input.toUpperCase().replace(/-/g, '_')}`;
   }
 
+  input(name: string): string | undefined {
+    // Trimmed like core.getInput: a secret pasted with a trailing newline is still the secret.
+    return this.env[this.inputVariable(name)]?.trim() || undefined;
+  }
+
   protected print(line: string): void {
     this.write(`${this.redactor.redact(line)}\n`);
   }

@@ -1,55 +1,76 @@
 import { appendFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
+import { debug, error, info, setSecret, warning } from '@actions/core';
 import { ConsoleIO } from './console.js';
 import type { Redactor } from '../redact.js';
-import type { Write } from './types.js';
 
-// The runner's workflow-command protocol: `::name::data`, with %, CR and LF escaped in data.
-function escapeData(value: string): string {
-  return value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
+/** A line of a multi-line secret shorter than this is not masked on its own (`}` would hide every brace). */
+const MIN_MASKED_LINE = 4;
 
+/** Text that the runner could read as a workflow command: `::name::`, the legacy `##[name]`, or a second line. */
+const COMMAND_LIKE = /[\r\n]|::|##\[/;
+
+/**
+ * The runner's protocol through @actions/core, which writes its commands to process.stdout.
+ * The output and summary files are named by this IO's `env` (core would read process.env).
+ */
 export class GitHubIO extends ConsoleIO {
-  constructor(env: Readonly<Record<string, string | undefined>>, redactor: Redactor, write: Write) {
-    super('github', env, redactor, write);
+  constructor(env: Readonly<Record<string, string | undefined>>, redactor: Redactor) {
+    super('github', env, redactor, (text) => process.stdout.write(text));
   }
 
   override get hasOutputs(): boolean {
     return Boolean(this.env.GITHUB_OUTPUT);
   }
 
+  /** `core.getInput`'s variable: spaces become `_`, hyphens stay, upper-cased. */
   override inputVariable(input: string): string {
     return `INPUT_${input.replace(/ /g, '_').toUpperCase()}`;
   }
 
-  private command(name: string, data: string): void {
-    this.write(`::${name}::${escapeData(this.redactor.redact(data))}\n`);
+  /** Untrusted text (a commit message, a vendor's answer) is fenced so it never runs as a command. */
+  override info(line: string): void {
+    const text = this.redactor.redact(line);
+    if (!COMMAND_LIKE.test(text)) return info(text);
+    const token = randomUUID();
+    info(`::stop-commands::${token}`);
+    info(text);
+    info(`::${token}::`);
   }
 
   override warning(line: string): void {
-    this.command('warning', line);
+    warning(this.redactor.redact(line));
   }
 
   override error(line: string): void {
-    this.command('error', line);
+    error(this.redactor.redact(line));
   }
 
   override debug(line: string): void {
-    this.command('debug', line);
+    debug(this.redactor.redact(line));
   }
 
   override mask(values: readonly string[]): void {
-    // Written unredacted on purpose: the runner needs the value itself to hide it.
-    for (const value of new Set(values)) {
-      if (value.trim() !== '') this.write(`::add-mask::${escapeData(value)}\n`);
+    // Unredacted on purpose: the runner needs the value itself to hide it. It matches a value
+    // line by line, so each line of a multi-line secret is registered too.
+    const masks = new Set<string>();
+    for (const value of values) {
+      if (value.trim() === '') continue;
+      masks.add(value);
+      if (!/[\r\n]/.test(value)) continue;
+      for (const line of value.split(/\r?\n|\r/)) if (line.trim().length >= MIN_MASKED_LINE) masks.add(line.trim());
     }
+    for (const mask of masks) setSecret(mask);
   }
 
+  /** Written as core's `setOutput` writes it: a heredoc with a random delimiter the value cannot hold. */
   override setOutput(name: string, value: string): void {
     const file = this.env.GITHUB_OUTPUT;
     if (!file) return;
+    const text = this.redactor.redact(value);
     const delimiter = `ghadelimiter_${randomUUID()}`;
-    appendFileSync(file, `${name}<<${delimiter}\n${this.redactor.redact(value)}\n${delimiter}\n`, 'utf8');
+    if (name.includes(delimiter) || text.includes(delimiter)) throw new Error(`output ${name} holds its delimiter`);
+    appendFileSync(file, `${name}<<${delimiter}\n${text}\n${delimiter}\n`, 'utf8');
   }
 
   override appendSummary(markdown: string): void {

@@ -9,8 +9,9 @@ export function detectPlatform(env: Readonly<Record<string, string | undefined>>
   return 'local';
 }
 
+/** On GitHub the runner's protocol goes to process.stdout (through @actions/core); elsewhere to `write`. */
 export function createIO(env: Readonly<Record<string, string | undefined>>, write: Write): PlatformIO {
   const redactor = new Redactor();
   const platform = detectPlatform(env);
-  return platform === 'github' ? new GitHubIO(env, redactor, write) : new ConsoleIO(platform, env, redactor, write);
+  return platform === 'github' ? new GitHubIO(env, redactor) : new ConsoleIO(platform, env, redactor, write);
 }

@@ -9,6 +9,8 @@ export interface PlatformIO {
   readonly redactor: Redactor;
   /** The env variable (GitHub) or variable/flag name (elsewhere) a user sets for an input. */
   inputVariable(input: string): string;
+  /** An input's value, trimmed (GitHub's `INPUT_<NAME>`, else `NOTIFY_<NAME>`); undefined when empty. */
+  input(name: string): string | undefined;
   info(line: string): void;
   warning(line: string): void;
   error(line: string): void;
