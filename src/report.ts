@@ -5,7 +5,7 @@ import type { Preview, TargetResult } from './deliver.js';
 import type { HttpRequest } from './http.js';
 import type { PlatformIO } from './io/types.js';
 import { payloadOutput, type ZadigPayload } from './payload.js';
-import { displayUrl, type Redactor } from './redact.js';
+import { displayUrl } from './redact.js';
 
 export interface RunReport {
   status: string;
@@ -101,19 +101,9 @@ export function summaryMarkdown(report: RunReport): string {
   ].join('\n');
 }
 
-/** Redacts the strings inside a value, leaving its structure (and so its JSON) intact. */
-export function redactValues(value: unknown, redactor: Redactor): unknown {
-  if (typeof value === 'string') return redactor.redact(value);
-  if (Array.isArray(value)) return value.map((item) => redactValues(item, redactor));
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValues(v, redactor)]));
-  }
-  return value;
-}
-
 /** The `payload` output, redacted value by value, under 1,000,000 bytes (without jobs when larger). */
 function payloadJson(payload: ZadigPayload, io: PlatformIO): string {
-  const { json, trimmed } = payloadOutput(redactValues(payload, io.redactor) as ZadigPayload);
+  const { json, trimmed } = payloadOutput(io.redactor.redactJson(payload) as ZadigPayload);
   if (trimmed) {
     io.warning(
       'The payload is over 1,000,000 bytes: the payload output holds it without its jobs (the targets received it whole).',
@@ -146,7 +136,7 @@ export function writeOutputs(io: PlatformIO, report: RunReport): void {
     ms,
     ...(receivers ? { receivers } : {}),
   }));
-  io.setOutput('results', JSON.stringify(redactValues(listed, io.redactor)));
+  io.setOutput('results', JSON.stringify(io.redactor.redactJson(listed)));
   io.setOutput('message-refs', encodeRefs(results));
 }
 

@@ -69,16 +69,18 @@ describe('the GitHub runner protocol', () => {
       throw new Error('GitHub output goes through @actions/core to process.stdout');
     });
 
-  it('writes outputs and the summary to the files its own env names, redacted', () => {
+  it('writes outputs as given (the report redacts JSON value by value) and the summary redacted', () => {
     const io = github();
+    io.redactor.add('true');
     io.redactor.add('s3cr3t-value');
     expect(io.hasOutputs).toBe(true);
-    io.setOutput('payload', '{"a":"s3cr3t-value"}\nline two');
+    // Plain-text redaction here would turn `true` into `***` and break the JSON.
+    io.setOutput('payload', '{"a":true}\nline two');
     io.setOutput('sent', '1');
     io.appendSummary('## ✅ sent with s3cr3t-value\n');
     const written = readFileSync(output, 'utf8');
     expect(written).toMatch(new RegExp(`^payload<<ghadelimiter_${UUID}\n`));
-    expect(parseOutputFile(written)).toEqual({ payload: '{"a":"***"}\nline two', sent: '1' });
+    expect(parseOutputFile(written)).toEqual({ payload: '{"a":true}\nline two', sent: '1' });
     expect(readFileSync(summary, 'utf8')).toBe('## ✅ sent with ***\n');
   });
 

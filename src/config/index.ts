@@ -11,8 +11,8 @@ import { didYouMean } from './suggest.js';
 function readInputs(io: PlatformIO): Record<string, string> {
   const inputs: Record<string, string> = {};
   for (const name of INPUT_NAMES) {
-    const value = io.env[io.inputVariable(name)]?.trim();
-    if (value) inputs[name] = value;
+    const value = io.input(name);
+    if (value !== undefined) inputs[name] = value;
   }
   return inputs;
 }

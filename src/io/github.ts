@@ -63,11 +63,14 @@ export class GitHubIO extends ConsoleIO {
     for (const mask of masks) setSecret(mask);
   }
 
-  /** Written as core's `setOutput` writes it: a heredoc with a random delimiter the value cannot hold. */
+  /**
+   * Written as core's `setOutput` writes it: a heredoc with a random delimiter the value cannot
+   * hold. Values arrive redacted (JSON value by value, so that it stays valid JSON).
+   */
   override setOutput(name: string, value: string): void {
     const file = this.env.GITHUB_OUTPUT;
     if (!file) return;
-    const text = this.redactor.redact(value);
+    const text = value;
     const delimiter = `ghadelimiter_${randomUUID()}`;
     if (name.includes(delimiter) || text.includes(delimiter)) throw new Error(`output ${name} holds its delimiter`);
     appendFileSync(file, `${name}<<${delimiter}\n${text}\n${delimiter}\n`, 'utf8');

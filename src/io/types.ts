@@ -19,6 +19,7 @@ export interface PlatformIO {
   readonly hasOutputs: boolean;
   /** Tells the platform to hide these values in its own log (GitHub only). */
   mask(values: readonly string[]): void;
+  /** An output; the caller redacts it (JSON value by value, so that it stays valid). */
   setOutput(name: string, value: string): void;
   appendSummary(markdown: string): void;
 }
