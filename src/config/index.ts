@@ -45,8 +45,13 @@ export async function readSettings(
   args: Pick<ParsedArgs, 'flags' | 'errors'>,
 ): Promise<{ ok: true; settings: Settings } | { ok: false; problems: string[] }> {
   warnUnknownVariables(io);
-  const { raw, errors } = await mergeLayers({ env: io.env, inputs: readInputs(io), flags: args.flags });
+  const { raw, errors, placeholders } = await mergeLayers({ env: io.env, inputs: readInputs(io), flags: args.flags });
   maskSecrets(io, raw);
+  if (placeholders.length) {
+    io.warning(
+      `Dry run: ${placeholders.map((name) => `\${${name}}`).join(', ')} ${placeholders.length === 1 ? 'is' : 'are'} not set; placeholders are shown instead (a real run stops on ${placeholders.length === 1 ? 'it' : 'them'}).`,
+    );
+  }
   const earlier = [...args.errors, ...errors];
   const loaded = validate(raw, io.env, earlier.length === 0);
   const problems = [...earlier, ...(loaded.ok ? [] : loaded.errors)];

@@ -4,7 +4,7 @@
 import type * as z from 'zod/mini';
 import type { ZadigStatus } from '../status.js';
 import { TARGETS } from '../targets/index.js';
-import { expandAll } from './expand.js';
+import { expandAll, type Unset } from './expand.js';
 import { readConfigText } from './file.js';
 import { parseYaml, type YamlResult } from './yaml.js';
 import { isAddress } from './fields.js';
@@ -87,6 +87,19 @@ const SECRET_FIELDS: ReadonlyMap<string, 'address' | 'value'> = new Map([
       .map(([name, spec]) => [name, isAddress(spec) ? 'address' : 'value'] as const),
   ),
 ]);
+
+/** Fields that hold an address (a dry run's placeholder for them is one too). */
+const ADDRESS_FIELDS: ReadonlySet<string> = new Set([
+  'webhook',
+  ...Object.values(TARGETS).flatMap((target) =>
+    Object.entries(target.fields)
+      .filter(([, spec]) => spec.kind === 'url')
+      .map(([name]) => name),
+  ),
+]);
+
+const isTrue = (value: unknown) =>
+  value === true || (typeof value === 'string' && /^(true|yes|on|1)$/i.test(value.trim()));
 
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
@@ -209,7 +222,9 @@ export function rawSecrets(raw: unknown): { urls: string[]; values: string[] } {
 }
 
 /** Merges the layers (flags > inputs > config file) and expands `${NAME}`. */
-export async function mergeLayers(sources: Sources): Promise<{ raw: Record<string, unknown>; errors: string[] }> {
+export async function mergeLayers(
+  sources: Sources,
+): Promise<{ raw: Record<string, unknown>; errors: string[]; placeholders: string[] }> {
   const errors: string[] = [];
   const configPath = (sources.flags.config ?? sources.inputs.config)?.trim();
   // The YAML reader is loaded only when there is YAML to read.
@@ -223,8 +238,17 @@ export async function mergeLayers(sources: Sources): Promise<{ raw: Record<strin
   const file = configPath ? await readConfigFile(configPath, sources, errors, parse) : {};
   const merged = { ...file, ...inputs, ...flags };
   delete merged.config;
-  const raw = expandAll(merged, sources.env, '', errors, NOT_EXPANDED) as Record<string, unknown>;
-  return { raw, errors };
+  // A dry run shows what would be sent before every secret is set: unset names get placeholders.
+  const unset: Unset | undefined = isTrue(merged['dry-run'])
+    ? {
+        names: new Set(),
+        placeholder: (name, whole, key) =>
+          whole && ADDRESS_FIELDS.has(key) ? `https://unset.invalid/${name}` : `unset-${name}`,
+      }
+    : undefined;
+  const raw = expandAll(merged, sources.env, '', errors, NOT_EXPANDED, unset) as Record<string, unknown>;
+  const placeholders = unset ? [...unset.names] : [];
+  return { raw, errors, placeholders };
 }
 
 /** The targets as written, each with the prefix its error paths take. */

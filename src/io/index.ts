@@ -1,6 +1,7 @@
 import { Redactor } from '../redact.js';
 import { ConsoleIO } from './console.js';
 import { GitHubIO } from './github.js';
+import { GitLabIO } from './gitlab.js';
 import type { Platform, PlatformIO, Write } from './types.js';
 
 export function detectPlatform(env: Readonly<Record<string, string | undefined>>): Platform {
@@ -13,5 +14,7 @@ export function detectPlatform(env: Readonly<Record<string, string | undefined>>
 export function createIO(env: Readonly<Record<string, string | undefined>>, write: Write): PlatformIO {
   const redactor = new Redactor();
   const platform = detectPlatform(env);
-  return platform === 'github' ? new GitHubIO(env, redactor) : new ConsoleIO(platform, env, redactor, write);
+  if (platform === 'github') return new GitHubIO(env, redactor);
+  if (platform === 'gitlab') return new GitLabIO(env, redactor, write);
+  return new ConsoleIO(platform, env, redactor, write);
 }

@@ -1,7 +1,6 @@
 // Discord webhook with ?wait=true (so the answer confirms the message): an embed coloured by
 // status, and allowed_mentions naming exactly the configured users (SPEC §9.19).
 import { judgeHttp } from '../http.js';
-import { parseAddress } from '../config/fields.js';
 import type { Tone } from '../message/index.js';
 import { commitLine, details, errorLine, markdownDialect, safeUrl, stageLines } from '../message/markdown.js';
 import { codePoints, truncateTo } from '../message/truncate.js';
@@ -47,12 +46,6 @@ export const discord: HttpDriver = {
     },
   },
   mentions: { field: 'discord', by: [] },
-  validate(options) {
-    const url = parseAddress(String(options.webhook ?? ''));
-    return url && !/\/webhooks\/\d+\/[^/]+/.test(url.pathname)
-      ? [{ field: 'webhook', problem: 'expected a Discord webhook address: …/api/webhooks/<id>/<token>' }]
-      : [];
-  },
   build({ target, message }) {
     const d = markdownDialect(escapeDiscord);
     const { mentions } = message;

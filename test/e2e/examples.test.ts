@@ -86,6 +86,27 @@ describe('examples/', () => {
   });
 });
 
+describe('a first run of an example, before any secret is set', () => {
+  it.each(EXAMPLES.filter((f) => f !== 'gitlab.yml'))(
+    '%s dry-runs with placeholders and one warning; a real run names what is missing',
+    async (file) => {
+      const config = resolve(ROOT, 'examples', file);
+      const names = Object.keys(secretsFor(readFileSync(config, 'utf8')));
+      const dry = await runDist({
+        env: githubEnv({ INPUT_CONFIG: config, 'INPUT_DRY-RUN': 'true', INPUT_STATUS: 'failure' }),
+      });
+      expect(dry.code).toBe(0);
+      const warnings = dry.stdout.split('\n').filter((l) => l.startsWith('::warning::Dry run: '));
+      expect(warnings).toEqual([
+        `::warning::Dry run: ${names.map((n) => `\${${n}}`).join(', ')} ${names.length === 1 ? 'is' : 'are'} not set; placeholders are shown instead (a real run stops on ${names.length === 1 ? 'it' : 'them'}).`,
+      ]);
+      const real = await runDist({ env: githubEnv({ INPUT_CONFIG: config, INPUT_STATUS: 'failure' }) });
+      expect(real.code).toBe(1);
+      for (const name of names) expect(real.stdout).toContain(`\${${name}} is not set in the environment`);
+    },
+  );
+});
+
 describe('schema/workflow-notify.schema.json', () => {
   it('is what dist/index.js --schema prints (generated from the zod schema)', async () => {
     const printed = await runDist({ argv: ['--schema'] });
