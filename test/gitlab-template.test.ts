@@ -9,7 +9,6 @@ const schema = JSON.parse(readFileSync(new URL('./fixtures/gitlab/ci.schema.json
 const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
 const validate = ajv.compile(schema);
 const root = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8');
-const version = JSON.parse(root('package.json')).version as string;
 
 function errorsOf(document: unknown): string[] {
   return validate(document) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
