@@ -170,6 +170,29 @@ async function sendTarget(
   }
   const built = definition.build({ ...input, token });
   built.warnings.forEach((w) => hooks.warning(`${who}: ${w}`));
+  // One message per run: update what the run's earlier notification sent, when the vendor can.
+  const edit = input.previousRef === undefined ? undefined : definition.edit?.({ ...input, token });
+  if (edit) {
+    let why: string | undefined;
+    const edited = await sendHttp(
+      edit,
+      (response) => {
+        why = definition.gone?.(response);
+        return why ? { ok: true, value: response } : definition.check(response, input);
+      },
+      settings,
+      clock,
+      hooks,
+    );
+    attempts += edited.attempts;
+    if (!edited.outcome.ok) return result(delivery, edited.outcome, attempts, clock.now() - started, edited.attempts);
+    if (!why) {
+      const done = result(delivery, { ok: true, value: null }, attempts, clock.now() - started);
+      done.ref = input.previousRef;
+      return done;
+    }
+    hooks.warning(`${who}: the earlier message cannot be updated (${why}): a new one is sent`);
+  }
   const answers: HttpResponse[] = [];
   for (const request of built.requests) {
     const sent = await sendHttp(request, (response) => definition.check(response, input), settings, clock, hooks);
@@ -192,7 +215,9 @@ export function preview(delivery: Delivery): Preview {
   }
   const auth = definition.auth ? [definition.auth.request(input.target)] : [];
   const built = definition.build(input);
-  return { requests: [...auth, ...built.requests], lines: [], warnings: built.warnings };
+  // With message-refs, the update is shown (a new message follows only if it fails).
+  const edit = input.previousRef === undefined ? undefined : definition.edit?.(input);
+  return { requests: [...auth, ...(edit ? [edit] : built.requests)], lines: [], warnings: built.warnings };
 }
 
 /** A target's own exception, as its failure: the message names what broke, never the run. */

@@ -12,8 +12,9 @@ import { useProxyFromEnv } from './http.js';
 import type { PlatformIO } from './io/types.js';
 import { buildMessage, messageForTarget, type Message } from './message/index.js';
 import { resolveMentions } from './message/mentions.js';
-import { prepareTemplates } from './message/template.js';
-import { buildPayload, repositoryEntry } from './payload.js';
+import { texts } from './message/i18n.js';
+import { prepareTemplates, type TargetTemplates } from './message/template.js';
+import { buildPayload, repositoryEntry, type ZadigPayload } from './payload.js';
 import { decodeRefs, reportProblems, reportRun } from './report.js';
 import { decide } from './rules.js';
 import { reportedStatus } from './status.js';
@@ -77,7 +78,10 @@ async function runFlow(io: PlatformIO, options: RunOptions): Promise<number> {
   const results: TargetResult[] = [];
   const sending: { target: Settings['targets'][number]; events: string[] }[] = [];
   for (const target of settings.targets) {
-    const decision = decide(target, status, context.ref, context.previousStatus);
+    // A test message goes to every target, whatever its events and branches (SPEC §13).
+    const decision = settings.test
+      ? { send: true as const, events: ['test'] }
+      : decide(target, status, context.ref, context.previousStatus);
     if (decision.send) sending.push({ target, events: decision.events });
     else results.push(skippedResult(target, decision.reason));
   }
@@ -85,7 +89,8 @@ async function runFlow(io: PlatformIO, options: RunOptions): Promise<number> {
   // Templates render before any message is built; a problem in one is a configuration error.
   const ci = { platform: context.platform, server_url: context.instance, ref: context.ref, sha: context.repo.sha };
   const { templates, errors } = await prepareTemplates(
-    sending.map(({ target }) => ({
+    // A test message is ours: the targets' own title and message templates wait for real runs.
+    (settings.test ? [] : sending).map(({ target }) => ({
       index: target.index,
       name: target.name,
       type: target.type,
@@ -120,7 +125,7 @@ async function runFlow(io: PlatformIO, options: RunOptions): Promise<number> {
   const refs = decodeRefs(settings.messageRefs, (line) => io.warning(line));
   const deliveries: Delivery[] = sending.map(({ target, events }) => {
     const definition = TARGETS[target.type]!;
-    const own = templates.get(target.name);
+    const own = settings.test ? testMessage(target, payload) : templates.get(target.name);
     const mentions = resolveMentions(target.at, definition.mentions, settings.members, payload.workflow.task_creator);
     return {
       target,
@@ -157,7 +162,7 @@ async function runFlow(io: PlatformIO, options: RunOptions): Promise<number> {
   const order = new Map(settings.targets.map((t, i) => [t.name, i]));
   results.sort((a, b) => (order.get(a.name) ?? 0) - (order.get(b.name) ?? 0));
 
-  // Report.
+  // Report. A test exists to find failures: any failed target fails it.
   return reportRun(io, {
     status,
     run,
@@ -165,8 +170,17 @@ async function runFlow(io: PlatformIO, options: RunOptions): Promise<number> {
     results,
     previews,
     dryRun: settings.dryRun,
-    failOnError: settings.failOnError,
+    failOnError: settings.failOnError || settings.test,
+    test: settings.test,
   });
+}
+
+/** The test message of a target: clearly marked, naming what it would report (SPEC §13). */
+function testMessage(target: Settings['targets'][number], payload: ZadigPayload): TargetTemplates {
+  const t = texts(target.language);
+  const w = payload.workflow;
+  const body = t.testBody(w.project_display_name || w.project_name, w.workflow_display_name || w.workflow_name);
+  return { title: t.testTitle(target.name), body: (escape) => escape(body) };
 }
 
 function warnAboutContext(io: PlatformIO, settings: Settings, context: PipelineContext): void {

@@ -16,6 +16,8 @@ export interface RunReport {
   previews: ReadonlyMap<string, Preview>;
   dryRun: boolean;
   failOnError: boolean;
+  /** A test message: the headline says so. */
+  test?: boolean;
 }
 
 const STATE_ICONS: Record<string, string> = {
@@ -65,12 +67,13 @@ export function counts(results: readonly TargetResult[]) {
 }
 
 /** `✅ CI #47 passed — 3 sent, 0 failed, 1 skipped`, or the dry run's count. */
-export function headline(report: Pick<RunReport, 'status' | 'run' | 'results' | 'dryRun'>): string {
+export function headline(report: Pick<RunReport, 'status' | 'run' | 'results' | 'dryRun' | 'test'>): string {
   const c = counts(report.results);
   const icon = STATE_ICONS[report.status] ?? 'ℹ️';
   const what = report.dryRun
     ? `dry run — ${c.dryRun} shown, nothing sent, ${c.skipped} skipped`
     : `${c.sent} sent, ${c.failed} failed, ${c.skipped} skipped`;
+  if (report.test) return `🧪 test message — ${what}`;
   return `${icon} ${report.run} ${report.status} — ${what}`;
 }
 

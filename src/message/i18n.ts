@@ -18,6 +18,11 @@ export interface Texts {
   change: Record<Change, string>;
   /** One message line saying why the stages are missing and how to get them. */
   stagesUnavailable: Record<StagesUnavailable, string>;
+  /** A test message (SPEC §13): its title for a target, and its body for a project and workflow. */
+  testTitle(target: string): string;
+  testBody(project: string, workflow: string): string;
+  /** The heading of a failed job's last log lines. */
+  logOf(job: string, step: string): string;
 }
 
 export type Change = 'fixed' | 'broken' | 'still_failing';
@@ -56,6 +61,10 @@ const EN: Texts = {
     'gitlab-token': 'Add a GitLab token with read_api (NOTIFY_GITLAB_TOKEN) to show stages and jobs.',
     'gitlab-api': 'The GitLab API could not be read (the job log says why): stages and jobs are not shown.',
   },
+  testTitle: (target) => `[Test] workflow-notify can reach "${target}"`,
+  testBody: (project, workflow) =>
+    `This is a test message. This target will be notified about workflow ${workflow} of ${project}.`,
+  logOf: (job, step) => `Log of ${job}${step ? ` (${step})` : ''}`,
 };
 
 const ZH: Texts = {
@@ -87,6 +96,9 @@ const ZH: Texts = {
     'gitlab-token': '添加具有 read_api 权限的 GitLab 令牌（NOTIFY_GITLAB_TOKEN）即可显示阶段和任务。',
     'gitlab-api': '无法读取 GitLab API（原因见作业日志）：未显示阶段和任务。',
   },
+  testTitle: (target) => `[测试] workflow-notify 可以送达 "${target}"`,
+  testBody: (project, workflow) => `这是一条测试消息。此目标将收到项目 ${project} 的工作流 ${workflow} 的通知。`,
+  logOf: (job, step) => `${job}${step ? `（${step}）` : ''} 的日志`,
 };
 
 export function texts(language: Language): Texts {

@@ -89,6 +89,26 @@ export const discord: HttpDriver = {
       warnings,
     };
   },
+  reference([answer]) {
+    const id = answer ? parseBody(answer)?.id : undefined;
+    return typeof id === 'string' && SNOWFLAKE.test(id) ? { id } : undefined;
+  },
+  edit(input) {
+    const id = (input.previousRef as { id?: unknown } | undefined)?.id;
+    if (typeof id !== 'string' || !SNOWFLAKE.test(id)) return undefined;
+    const [post] = discord.build(input).requests;
+    if (!post) return undefined;
+    const url = new URL(option(input.target, 'webhook'));
+    url.pathname = `${url.pathname.replace(/\/+$/, '')}/messages/${id}`;
+    url.searchParams.delete('wait');
+    return { ...post, method: 'PATCH', url: url.toString() };
+  },
+  gone(response) {
+    const code = parseBody(response)?.code;
+    if (code === 10008) return 'Discord no longer has it (10008 Unknown Message)';
+    if (code === 30046) return 'Discord allows no more edits to a message older than an hour (30046)';
+    return undefined;
+  },
   check(response) {
     const judged = judgeHttp(response);
     if (judged.ok) return judged;

@@ -4,6 +4,7 @@ import type { Outcome } from '../http.js';
 import { escapeHtml } from '../message/escape.js';
 import { plainText } from '../message/plain.js';
 import type { Message, Tone } from '../message/index.js';
+import { uuidV5Url } from '../crypto.js';
 import { option, optionList, type BuildInput, type SendDriver, type SendTools } from './types.js';
 import type { Member } from '../config/schema.js';
 
@@ -104,6 +105,22 @@ export function emailHtml(message: Message): string {
   return `<!doctype html><html><body><h2 style="color:${COLOURS[message.tone]}">${e(message.title)}</h2><table>${facts}</table><ul>${stages}</ul>${notes}${commit}${error}${link}</body></html>`;
 }
 
+/**
+ * One thread per run, with no state to carry (SPEC §11): the run's first mail (`created`) has the
+ * root Message-ID, a name-based UUID of the run; later mails have their own and refer to the root.
+ */
+export function threading(input: Pick<BuildInput, 'payload' | 'eventUuid'>, host: string) {
+  const w = input.payload.workflow;
+  const run = `${w.detail_url}#${w.task_id}`;
+  const root = `<${uuidV5Url(run)}@${host}>`;
+  if (w.status === 'created') return { messageId: root };
+  return {
+    messageId: `<${uuidV5Url(`${run}#${w.status}#${input.eventUuid}`)}@${host}>`,
+    inReplyTo: root,
+    references: root,
+  };
+}
+
 function envelope(input: BuildInput) {
   const { target, message, payload, members, committers } = input;
   const smtp = parseSmtp(option(target, 'smtp'));
@@ -124,6 +141,7 @@ function envelope(input: BuildInput) {
     subject: message.title,
     text: plainText(message),
     html: emailHtml(message),
+    thread: threading(input, 'workflow-notify'),
   };
 }
 
@@ -163,6 +181,8 @@ export const email: SendDriver = {
         `From: ${mail.from}`,
         `To: ${mail.recipients.join(', ')}`,
         `Subject: ${mail.subject}`,
+        `Message-ID: ${mail.thread.messageId}`,
+        ...(mail.thread.inReplyTo ? [`In-Reply-To: ${mail.thread.inReplyTo}`] : []),
         ...mail.text
           .trimEnd()
           .split('\n')
@@ -202,6 +222,7 @@ export const email: SendDriver = {
           subject: mail.subject,
           text: mail.text,
           html: mail.html,
+          ...mail.thread,
         });
         const accepted = (info.accepted as unknown[]).map(String);
         const rejected = (info.rejected as unknown[]).map(String);

@@ -69,6 +69,10 @@ export interface HttpDriver extends TargetMeta {
   check(response: HttpResponse, input: BuildInput): Outcome<HttpResponse>;
   /** What to keep to edit the message later (SPEC §11), from the accepted answers: ids only. */
   reference?(responses: readonly HttpResponse[], input: BuildInput): unknown;
+  /** The request that updates what this target sent earlier in the run (`input.previousRef`). */
+  edit?(input: BuildInput): HttpRequest | undefined;
+  /** Why an answer to `edit` means the earlier message is gone or too old: then a new one is sent. */
+  gone?(response: HttpResponse): string | undefined;
 }
 
 export type SendPolicy = RetryPolicy;
