@@ -39,6 +39,7 @@ describe('examples/', () => {
       'multi-team.yml',
       'slack.yml',
       'teams.yml',
+      'telegram.yml',
       'webhook.yml',
       'wecom.yml',
     ]);

@@ -35,6 +35,12 @@ const CONFIGS: Record<TargetType, Parameters<typeof fixtureTarget>[0]> = {
   },
   slack: { type: 'slack', webhook: 'https://hooks.slack.com/services/T/B/X', at: ['$ann'] },
   discord: { type: 'discord', webhook: 'https://discord.com/api/webhooks/1/TOKEN', at: ['$ann'] },
+  telegram: {
+    type: 'telegram',
+    token: '123:TOKEN',
+    receivers: ['-1001234567890', '@acme_releases'],
+    at: ['123456789'],
+  },
   email: {
     type: 'email',
     smtp: 'smtp://bot:pass@smtp.example.com:587',
