@@ -5,6 +5,7 @@ import { discord } from './discord.js';
 import { email } from './email.js';
 import { feishu } from './feishu.js';
 import { feishuApp } from './feishu-app.js';
+import { googleChat } from './google-chat.js';
 import { slack } from './slack.js';
 import { teams } from './teams.js';
 import { telegram } from './telegram.js';
@@ -21,6 +22,7 @@ const ALL: readonly TargetDefinition[] = [
   slack,
   discord,
   telegram,
+  googleChat,
   email,
   webhook,
 ];

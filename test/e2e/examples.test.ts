@@ -36,6 +36,7 @@ describe('examples/', () => {
       'feishu-app.yml',
       'feishu.yml',
       'gitlab.yml',
+      'google-chat.yml',
       'multi-team.yml',
       'slack.yml',
       'teams.yml',

@@ -41,6 +41,11 @@ const CONFIGS: Record<TargetType, Parameters<typeof fixtureTarget>[0]> = {
     receivers: ['-1001234567890', '@acme_releases'],
     at: ['123456789'],
   },
+  'google-chat': {
+    type: 'google-chat',
+    webhook: 'https://chat.googleapis.com/v1/spaces/SPACE/messages?key=KEY&token=TOKEN',
+    at: ['106412993344872104545', 'all'],
+  },
   email: {
     type: 'email',
     smtp: 'smtp://bot:pass@smtp.example.com:587',
