@@ -6,6 +6,7 @@ import { email } from './email.js';
 import { feishu } from './feishu.js';
 import { feishuApp } from './feishu-app.js';
 import { googleChat } from './google-chat.js';
+import { mattermost } from './mattermost.js';
 import { slack } from './slack.js';
 import { teams } from './teams.js';
 import { telegram } from './telegram.js';
@@ -23,6 +24,7 @@ const ALL: readonly TargetDefinition[] = [
   discord,
   telegram,
   googleChat,
+  mattermost,
   email,
   webhook,
 ];

@@ -37,6 +37,7 @@ describe('examples/', () => {
       'feishu.yml',
       'gitlab.yml',
       'google-chat.yml',
+      'mattermost.yml',
       'multi-team.yml',
       'slack.yml',
       'teams.yml',

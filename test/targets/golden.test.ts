@@ -46,6 +46,12 @@ const CONFIGS: Record<TargetType, Parameters<typeof fixtureTarget>[0]> = {
     webhook: 'https://chat.googleapis.com/v1/spaces/SPACE/messages?key=KEY&token=TOKEN',
     at: ['106412993344872104545', 'all'],
   },
+  mattermost: {
+    type: 'mattermost',
+    webhook: 'https://mm.example.com/hooks/HOOK',
+    channel: 'ci',
+    at: ['ann.lee', 'all'],
+  },
   email: {
     type: 'email',
     smtp: 'smtp://bot:pass@smtp.example.com:587',
