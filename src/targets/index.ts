@@ -5,13 +5,29 @@ import { discord } from './discord.js';
 import { email } from './email.js';
 import { feishu } from './feishu.js';
 import { feishuApp } from './feishu-app.js';
+import { googleChat } from './google-chat.js';
+import { mattermost } from './mattermost.js';
 import { slack } from './slack.js';
 import { teams } from './teams.js';
+import { telegram } from './telegram.js';
 import type { TargetDefinition } from './types.js';
 import { webhook } from './webhook.js';
 import { wecom } from './wecom.js';
 
-const ALL: readonly TargetDefinition[] = [feishu, feishuApp, dingtalk, wecom, teams, slack, discord, email, webhook];
+const ALL: readonly TargetDefinition[] = [
+  feishu,
+  feishuApp,
+  dingtalk,
+  wecom,
+  teams,
+  slack,
+  discord,
+  telegram,
+  googleChat,
+  mattermost,
+  email,
+  webhook,
+];
 
 export const TARGETS: Readonly<Record<string, TargetDefinition>> = Object.fromEntries(ALL.map((t) => [t.type, t]));
 export const TARGET_TYPES: readonly string[] = ALL.map((t) => t.type);

@@ -36,9 +36,12 @@ describe('examples/', () => {
       'feishu-app.yml',
       'feishu.yml',
       'gitlab.yml',
+      'google-chat.yml',
+      'mattermost.yml',
       'multi-team.yml',
       'slack.yml',
       'teams.yml',
+      'telegram.yml',
       'webhook.yml',
       'wecom.yml',
     ]);

@@ -35,6 +35,23 @@ const CONFIGS: Record<TargetType, Parameters<typeof fixtureTarget>[0]> = {
   },
   slack: { type: 'slack', webhook: 'https://hooks.slack.com/services/T/B/X', at: ['$ann'] },
   discord: { type: 'discord', webhook: 'https://discord.com/api/webhooks/1/TOKEN', at: ['$ann'] },
+  telegram: {
+    type: 'telegram',
+    token: '123:TOKEN',
+    receivers: ['-1001234567890', '@acme_releases'],
+    at: ['123456789'],
+  },
+  'google-chat': {
+    type: 'google-chat',
+    webhook: 'https://chat.googleapis.com/v1/spaces/SPACE/messages?key=KEY&token=TOKEN',
+    at: ['106412993344872104545', 'all'],
+  },
+  mattermost: {
+    type: 'mattermost',
+    webhook: 'https://mm.example.com/hooks/HOOK',
+    channel: 'ci',
+    at: ['ann.lee', 'all'],
+  },
   email: {
     type: 'email',
     smtp: 'smtp://bot:pass@smtp.example.com:587',

@@ -19,6 +19,9 @@ const FIELDS: Record<TargetType, Parameters<typeof fixtureTarget>[0]> = {
   teams: { type: 'teams', webhook: 'https://x.logic.azure.com/workflows/1/triggers/manual/paths/invoke?sig=S' },
   slack: { type: 'slack', webhook: 'https://hooks.slack.com/services/T/B/X' },
   discord: { type: 'discord', webhook: 'https://discord.com/api/webhooks/1/T' },
+  telegram: { type: 'telegram', token: '1:T', receivers: ['-1001234567890'] },
+  'google-chat': { type: 'google-chat', webhook: 'https://chat.googleapis.com/v1/spaces/S/messages?key=K&token=T' },
+  mattermost: { type: 'mattermost', webhook: 'https://mm.example.com/hooks/H' },
   email: { type: 'email', smtp: 'smtp://u:p@smtp.example.com:587', to: ['ops@acme.example'] },
   webhook: { type: 'webhook', webhook: 'https://hooks.example.com/z' },
 };
@@ -84,6 +87,16 @@ describe.each([false, true])('hostile pipeline values (user template: %s)', (tem
       case 'teams':
         expect(JSON.parse(bodies[0]!).attachments[0].content.msteams.entities).toEqual([]);
         expect(all).not.toContain('<at id=all>');
+        break;
+      case 'telegram':
+        expect(all).not.toMatch(/<b>bold|<script|<at |@(?!\u200b)/);
+        break;
+      case 'google-chat':
+        expect(JSON.parse(bodies[0]!).text).not.toMatch(/<users\//);
+        expect(all).not.toMatch(/<b>bold|<script|<at /);
+        break;
+      case 'mattermost':
+        expect(all).not.toMatch(/<!channel>|<!here>|<@U0ANN>|@(?!\u200b)/);
         break;
       case 'email':
         expect(html).not.toMatch(/<script>|<b>bold/);
