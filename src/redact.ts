@@ -19,7 +19,14 @@ function looksSecret(part: string): boolean {
 }
 
 /** Query keys whose values are never credentials, shown as they are. */
-const PLAIN_QUERY_KEYS = new Set(['wait', 'thread_id', 'receive_id_type', 'timestamp', 'api-version']);
+const PLAIN_QUERY_KEYS = new Set([
+  'wait',
+  'thread_id',
+  'receive_id_type',
+  'timestamp',
+  'api-version',
+  'messageReplyOption',
+]);
 
 const MASK = '***';
 

@@ -30,6 +30,8 @@ export function shown(receiver: Pick<Receiver, 'kind' | 'value'> & { entry?: str
 }
 
 const MOBILE = /^\+?\d{6,15}$/;
+/** An address has a name before its `@` (`@channel` is a vendor's id, not an email). */
+const EMAIL = /^[^@\s]+@[^@\s]+$/;
 
 function fromMember(entry: string, member: Member, style: ReceiverStyle): Receiver | undefined {
   const own = member[style.field];
@@ -87,7 +89,7 @@ export function resolveReceivers(
       // A login missing from members is warned about once for the run, and fails this receiver.
       if (who) add(entry, who, entry.slice(1));
       else missing.push({ entry, reason: `${entry.slice(1)} is not in members` });
-    } else if (entry.includes('@')) {
+    } else if (EMAIL.test(entry)) {
       receivers.push({ entry, kind: 'email', value: entry });
     } else if (style.by.includes('mobile') && MOBILE.test(entry)) {
       receivers.push({ entry, kind: 'mobile', value: entry });

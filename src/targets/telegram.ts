@@ -2,7 +2,20 @@
 // Telegram's HTML parse mode with link previews off. The target is sent when every receiver got it.
 import { judgeHttp, type HttpRequest, type HttpResponse, type Outcome } from '../http.js';
 import { bodyLines, details, safeUrl, type Dialect } from '../message/markdown.js';
-import { JSON_HEADERS, option, optionList, parseBody, type BuildInput, type SendDriver } from './types.js';
+import { receiverLogins, resolveReceivers, shown } from './receivers.js';
+import {
+  JSON_HEADERS,
+  option,
+  optionList,
+  parseBody,
+  type BuildInput,
+  type ReceiverResult,
+  type SendDriver,
+  type SendTools,
+} from './types.js';
+
+/** Who a receiver is: a member's telegram id, or a chat id or @channel as written. */
+const RECEIVERS = { field: 'telegram', by: [] } as const;
 
 const ZWSP = '\u200b';
 
@@ -96,32 +109,9 @@ interface Chat {
 }
 
 /** The receivers as chat ids: members (`$creator`, `$<login>`, `$committers`) through their telegram field. */
-function chats(input: BuildInput): { chats: Chat[]; warnings: string[] } {
-  const { members, payload } = input;
-  const found: Chat[] = [];
-  const warnings: string[] = [];
-  const idOf = (login: string) => (Object.hasOwn(members, login) ? members[login]?.telegram : undefined);
-  for (const entry of optionList(input.target, 'receivers')) {
-    if (entry === '$committers') {
-      const ids = (input.committers ?? []).flatMap((c) => {
-        const id = idOf(c.login);
-        return id ? [{ label: `$committers (${c.login})`, chatId: id }] : [];
-      });
-      if (ids.length === 0) warnings.push('cannot send to $committers: no committer has a telegram id in members');
-      found.push(...ids);
-    } else if (entry.startsWith('$')) {
-      const login = entry === '$creator' ? payload.workflow.task_creator : entry.slice(1);
-      const id = idOf(login);
-      if (id) found.push({ label: entry, chatId: id });
-      // A login missing from members is named once for the whole run, not here.
-      else if (Object.hasOwn(members, login) || entry === '$creator')
-        warnings.push(`cannot send to ${entry}${entry === '$creator' ? ` (${login})` : ''}: no telegram id in members`);
-    } else {
-      found.push({ label: entry, chatId: entry });
-    }
-  }
-  const unique = new Map(found.map((chat) => [chat.chatId, chat]));
-  return { chats: [...unique.values()], warnings };
+function chats(input: BuildInput): { chats: Chat[]; missing: { entry: string; reason: string }[] } {
+  const { receivers, missing } = resolveReceivers(optionList(input.target, 'receivers'), input, RECEIVERS);
+  return { chats: receivers.map((r) => ({ label: shown(r), chatId: r.value })), missing };
 }
 
 /** The mention line: `tg://user` links named after the member, and public @usernames. */
@@ -159,19 +149,63 @@ export function telegramText(input: BuildInput): { text: string; warnings: strin
   return { text, warnings: mentions.warnings };
 }
 
-function sendMessage(input: BuildInput, chatId: string, text: string): HttpRequest {
+/** `sendMessage`, or `editMessageText` of a message this run sent earlier (SPEC §11). */
+function sendMessage(input: BuildInput, chatId: string, text: string, messageId?: number): HttpRequest {
   const base = option(input.target, 'api-url').replace(/\/+$/, '');
   return {
     method: 'POST',
-    url: `${base}/bot${option(input.target, 'token')}/sendMessage`,
+    url: `${base}/bot${option(input.target, 'token')}/${messageId ? 'editMessageText' : 'sendMessage'}`,
     headers: { ...JSON_HEADERS },
     body: JSON.stringify({
       chat_id: chatId,
+      ...(messageId ? { message_id: messageId } : {}),
       text,
       parse_mode: 'HTML',
       link_preview_options: { is_disabled: true },
     }),
   };
+}
+
+/** The message this run sent earlier to a chat, from message-refs. */
+function earlier(input: BuildInput, chatId: string): number | undefined {
+  const refs = Array.isArray(input.previousRef) ? (input.previousRef as Partial<TelegramSent>[]) : [];
+  const found = refs.find((ref) => ref && String(ref.chatId) === chatId && Number.isInteger(ref.messageId));
+  return found?.messageId;
+}
+
+/** An edit that cannot be made: the message is gone (or too old); "not modified" is a success. */
+function editGone(response: HttpResponse): string | undefined {
+  const description = String(parseBody(response)?.description ?? '');
+  if (/message to edit not found|message can't be edited/i.test(description)) return description;
+  return undefined;
+}
+
+/** One chat: edit what the run sent there earlier when it can, else send a new message. */
+async function sendToChat(
+  input: BuildInput,
+  tools: SendTools,
+  chat: Chat,
+  text: string,
+  warnings: string[],
+): Promise<{ outcome: Outcome<TelegramSent>; attempts: number }> {
+  const messageId = earlier(input, chat.chatId);
+  let attempts = 0;
+  if (messageId) {
+    let gone: string | undefined;
+    const edited = await tools.http(sendMessage(input, chat.chatId, text, messageId), (response) => {
+      gone = editGone(response);
+      if (gone) return { ok: true, value: { chatId: chat.chatId, messageId } };
+      if (/message is not modified/i.test(String(parseBody(response)?.description ?? '')))
+        return { ok: true, value: { chatId: chat.chatId, messageId } };
+      const checked = checkTelegram(response);
+      return checked.ok ? { ok: true, value: { chatId: chat.chatId, messageId } } : checked;
+    });
+    attempts += edited.attempts;
+    if (!gone) return { outcome: edited.outcome, attempts };
+    warnings.push(`the earlier message in ${chat.label} cannot be updated (${gone}): a new one is sent`);
+  }
+  const sent = await tools.http(sendMessage(input, chat.chatId, text), checkTelegram);
+  return { outcome: sent.outcome, attempts: attempts + sent.attempts };
 }
 
 /** What Telegram returned for a sent message: the ids `editMessageText` needs later. */
@@ -247,57 +281,52 @@ export const telegram: SendDriver = {
         problem: `"${entry}" is not a Telegram chat id (a number such as -1001234567890) or @channelusername`,
       }));
   },
-  logins(options) {
-    const receivers = Array.isArray(options.receivers) ? options.receivers.map(String) : [];
-    return receivers
-      .filter((entry) => entry.startsWith('$') && entry !== '$creator' && entry !== '$committers')
-      .map((entry) => entry.slice(1));
-  },
+  logins: receiverLogins,
   preview(input) {
     const { text, warnings } = telegramText(input);
     const resolved = chats(input);
     return {
-      requests: resolved.chats.map((chat) => sendMessage(input, chat.chatId, text)),
-      warnings: [...resolved.warnings, ...warnings],
+      requests: resolved.chats.map((chat) => sendMessage(input, chat.chatId, text, earlier(input, chat.chatId))),
+      warnings: [...resolved.missing.map((m) => `${m.entry}: ${m.reason}`), ...warnings],
       lines: [],
     };
   },
   async send(input, tools) {
     const { text, warnings } = telegramText(input);
     const resolved = chats(input);
-    const all = [...resolved.warnings, ...warnings];
-    if (resolved.chats.length === 0) {
-      return {
-        outcome: { ok: false, retryable: false, message: 'no receiver to send to (see the warnings)' },
-        attempts: 0,
-        warnings: all,
-      };
-    }
-    const sent = await Promise.all(
-      resolved.chats.map((chat) => tools.http(sendMessage(input, chat.chatId, text), checkTelegram)),
-    );
+    const all = [...warnings];
+    const sent = await Promise.all(resolved.chats.map((chat) => sendToChat(input, tools, chat, text, all)));
+    const receivers: ReceiverResult[] = [
+      ...resolved.chats.map((chat, i) => {
+        const outcome = sent[i]!.outcome;
+        return outcome.ok
+          ? { receiver: chat.label, ok: true }
+          : { receiver: chat.label, ok: false, error: outcome.message };
+      }),
+      ...resolved.missing.map((m) => ({ receiver: m.entry, ok: false, error: m.reason })),
+    ];
     // Receivers are sent at once: the target took as many rounds as its slowest receiver.
-    const attempts = Math.max(...sent.map((s) => s.attempts));
-    const refs: TelegramSent[] = [];
-    const refused: { label: string; message: string; code?: string | undefined }[] = [];
-    resolved.chats.forEach((chat, i) => {
-      const outcome = sent[i]!.outcome;
-      if (outcome.ok) refs.push(outcome.value);
-      else refused.push({ label: chat.label, message: outcome.message, code: outcome.code });
-    });
-    // The message ids stay in the outcome, for editing the message later (SPEC §11).
-    if (refused.length === 0) return { outcome: { ok: true, value: JSON.stringify(refs) }, attempts, warnings: all };
-    const lines = refused.map((r) => `${r.label}: ${r.message}`).join('; ');
-    const count = resolved.chats.length > 1 ? `${refused.length} of ${resolved.chats.length} receivers failed: ` : '';
+    const attempts = Math.max(0, ...sent.map((s) => s.attempts));
+    const refs = sent.flatMap((s) => (s.outcome.ok ? [s.outcome.value] : []));
+    const failed = receivers.filter((r) => !r.ok);
+    const ref = refs.length ? refs : undefined;
+    if (receivers.length === 0) {
+      return { outcome: { ok: false, retryable: false, message: 'no receiver to send to' }, attempts, warnings: all };
+    }
+    if (failed.length === 0) return { outcome: { ok: true, value: 'sent' }, attempts, warnings: all, receivers, ref };
+    const count = receivers.length > 1 ? `${failed.length} of ${receivers.length} receivers failed: ` : '';
+    const code = sent.flatMap((s) => (s.outcome.ok ? [] : [s.outcome.code])).find(Boolean);
     return {
       outcome: {
         ok: false,
         retryable: false,
-        message: `${count}${lines}`,
-        code: refused.find((r) => r.code)?.code,
+        message: `${count}${failed.map((r) => `${r.receiver}: ${r.error ?? ''}`).join('; ')}`,
+        code,
       },
       attempts,
       warnings: all,
+      receivers,
+      ref,
     };
   },
 };

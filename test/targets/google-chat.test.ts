@@ -213,7 +213,7 @@ describe('google-chat through dist/index.js', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('○ google-chat "gc" dry run: nothing sent');
     expect(result.stdout).toContain(
-      '  POST https://chat.googleapis.com/v1/spaces/***/messages?key=***&token=***&messageReplyOption=***\n',
+      '  POST https://chat.googleapis.com/v1/spaces/***/messages?key=***&token=***&messageReplyOption=REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD\n',
     );
     const visible = result.stdout
       .split('\n')

@@ -90,10 +90,16 @@ describe('telegram', () => {
   it('sends to $creator and $<login> through their telegram id in members', async () => {
     const vendor = await start();
     const { result, warnings } = await send(input(vendor, { receivers: ['$creator', '$ann', '$bob'] }));
-    // The creator of the fixture run is ann: one message, not two.
-    expect(result.state).toBe('sent');
+    // The creator of the fixture run is ann: one message, not two. Bob has no telegram id: that
+    // receiver fails (the others are delivered), naming only him.
+    expect(result.state).toBe('failed');
+    expect(result.error).toBe('1 of 2 receivers failed: $bob: bob has no telegram in members');
+    expect(result.receivers).toEqual([
+      { receiver: '$creator (123456789)', ok: true },
+      { receiver: '$bob', ok: false, error: 'bob has no telegram in members' },
+    ]);
     expect(vendor.accepted.map((m) => m.chat_id)).toEqual(['123456789']);
-    expect(warnings).toEqual(['telegram "telegram#0": cannot send to $bob: no telegram id in members']);
+    expect(warnings).toEqual([]);
     expect(telegram.logins!({ receivers: ['$creator', '$ann', '$committers', '-100'] })).toEqual(['ann']);
   });
 
