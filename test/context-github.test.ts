@@ -396,7 +396,6 @@ describe('readGitHubContext', () => {
       jobsPage: (page) => (page === 2 ? { hang: true } : undefined),
     });
     const { io, lines } = recorder();
-    const started = performance.now();
     const context = await readGitHubContext(githubEnv({ GITHUB_API_URL: api.url }), {
       token: 't',
       needs: undefined,
@@ -404,7 +403,6 @@ describe('readGitHubContext', () => {
       io,
       readLimitMs: 300,
     });
-    expect(performance.now() - started).toBeLessThan(3000);
     expect(lines).toEqual([
       "warning: Cannot read every page of this run's jobs (page 2: not read within the 0.3 s limit for reading the context); continuing with what was read.",
     ]);

@@ -280,14 +280,12 @@ describe('readGitLabContext', () => {
     // The newest jobs come first: page 3 holds the 50 oldest.
     api = await startGitLabApi({ token: TOKEN, jobs, jobsPage: (page) => (page === 3 ? { hang: true } : undefined) });
     const { io, lines } = recorder();
-    const started = performance.now();
     const context = await readGitLabContext(gitlabEnv(api.url), {
       token: TOKEN,
       policy: { retries: 0, timeoutMs: 10_000 },
       io,
       readLimitMs: 300,
     });
-    expect(performance.now() - started).toBeLessThan(3000);
     expect(lines).toEqual([
       "warning: Cannot read every page of this pipeline's jobs (page 3: not read within the 0.3 s limit for reading the context); continuing with what was read.",
     ]);

@@ -144,6 +144,9 @@ describe('truncation', () => {
           appId: 'a',
           appSecret: 'b',
           receivers: ['oc'],
+          token: 'xoxb-t',
+          appKey: 'k',
+          robotCode: 'k',
         };
         const input = fixtureInput(fixtureTarget({ type, ...fields }), 'failed', context);
         const shown = preview({ target: input.target, definition: TARGETS[type]!, events: ['failed'], input });
@@ -159,7 +162,9 @@ describe('truncation', () => {
             );
           if (type === 'feishu-app' && parsed.content)
             expect(Buffer.byteLength(parsed.content)).toBeLessThanOrEqual(30_000);
-          if (type === 'slack')
+          if (type === 'dingtalk-app' && parsed.msgParam)
+            expect(Buffer.byteLength(parsed.msgParam)).toBeLessThanOrEqual(20_000);
+          if ((type === 'slack' || type === 'slack-app') && parsed.attachments)
             for (const b of parsed.attachments[0].blocks)
               if (b.text) expect(codePoints(b.text.text)).toBeLessThanOrEqual(3000);
           if (type === 'discord') {

@@ -58,12 +58,10 @@ describe('fetchOnce leaves nothing running', () => {
 
   it('ends an attempt whose name lookup never answers at the timeout, leaving no socket or timer', async () => {
     const baseline = await stable();
-    const started = Date.now();
     const answer = await fetchOnce({ method: 'POST', url: 'http://dead-dns.invalid/', headers: {} }, 300, {
       lookup: () => undefined,
     });
     expect(answer).toEqual({ ok: false, retryable: true, message: 'no answer within 0.3 s' });
-    expect(Date.now() - started).toBeLessThan(2000);
     expect(await leftBeyond(baseline)).toEqual([]);
   });
 });

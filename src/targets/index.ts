@@ -1,6 +1,7 @@
 // The registry: one line per target type. A new target is one file beside this one and one line
 // here; the config schema, the JSON Schema, the help and the secret list follow from it.
 import { dingtalk } from './dingtalk.js';
+import { dingtalkApp } from './dingtalk-app.js';
 import { discord } from './discord.js';
 import { email } from './email.js';
 import { feishu } from './feishu.js';
@@ -8,6 +9,7 @@ import { feishuApp } from './feishu-app.js';
 import { googleChat } from './google-chat.js';
 import { mattermost } from './mattermost.js';
 import { slack } from './slack.js';
+import { slackApp } from './slack-app.js';
 import { teams } from './teams.js';
 import { telegram } from './telegram.js';
 import type { TargetDefinition } from './types.js';
@@ -18,9 +20,11 @@ const ALL: readonly TargetDefinition[] = [
   feishu,
   feishuApp,
   dingtalk,
+  dingtalkApp,
   wecom,
   teams,
   slack,
+  slackApp,
   discord,
   telegram,
   googleChat,

@@ -2,7 +2,8 @@
 // the user wrote. Shared by the app targets; each says which member field holds its own user id
 // and what else it can look people up by, in its order of preference.
 import type { Member } from '../config/schema.js';
-import type { BuildInput } from './types.js';
+import type { Outcome } from '../http.js';
+import type { BuildInput, ReceiverResult } from './types.js';
 
 export interface Receiver {
   /** The entry as configured (`$creator`, `ann@corp.example`, `C123`). */
@@ -115,4 +116,16 @@ export function receiverLogins(options: Readonly<Record<string, unknown>>): stri
   return receivers
     .filter((entry) => entry.startsWith('$') && entry !== '$creator' && entry !== '$committers')
     .map((entry) => entry.slice(1));
+}
+
+/** The target's verdict from its receivers: delivered when every one got it. */
+export function receiversOutcome(results: readonly ReceiverResult[]): Outcome<string> {
+  const failed = results.filter((r) => !r.ok);
+  if (results.length === 0) return { ok: false, retryable: false, message: 'no receiver to send to: set receivers' };
+  if (failed.length === 0) return { ok: true, value: `delivered to ${results.length}` };
+  return {
+    ok: false,
+    retryable: false,
+    message: `not delivered to ${failed.map((r) => `${r.receiver} (${r.error ?? 'not delivered'})`).join('; ')}`,
+  };
 }

@@ -1,7 +1,7 @@
 // Slack incoming webhook: fallback text, a header block, and an attachment coloured by status
 // holding the facts, stages, commit, error and a button. The answer is the text `ok`.
 import { judgeHttp } from '../http.js';
-import type { Tone } from '../message/index.js';
+import type { Message, Tone } from '../message/index.js';
 import { commitLine, errorLine, stageLines, type Dialect } from '../message/markdown.js';
 import { codePoints, truncateTo } from '../message/truncate.js';
 import { JSON_HEADERS, option, type HttpDriver } from './types.js';
@@ -35,6 +35,73 @@ const HINTS: Record<string, string> = {
   posting_to_general_channel_denied: 'only admins may post to this channel',
 };
 
+/** The message as Slack shows it: fallback text, header blocks, and a coloured attachment. */
+export interface SlackBody {
+  text: string;
+  blocks: unknown[];
+  attachments: { color: string; blocks: unknown[] }[];
+}
+
+/** One builder for the webhook and the app: the same blocks, mentions as `<@U…>`. */
+export function slackBody(message: Message): { body: SlackBody; warnings: string[] } {
+  const { mentions } = message;
+  const section = (text: string) => ({
+    type: 'section',
+    text: { type: 'mrkdwn', text: truncateTo(text, SLACK_SECTION_LIMIT, message.texts.truncated, codePoints) },
+  });
+  const tags = [...(mentions.all ? ['<!channel>'] : []), ...mentions.ids.map((id) => `<@${id}>`)];
+  const warnings = [
+    ...mentions.unresolved.map((who) => `cannot mention ${who}: the member has no slack id`),
+    ...[...mentions.emails, ...mentions.mobiles].map(
+      (who) => `cannot mention ${who}: Slack mentions by member id (U…)`,
+    ),
+  ];
+  const details: unknown[] = [];
+  if (message.body) {
+    details.push(section(message.body(escapeSlack)));
+  } else if (message.facts.length) {
+    details.push({
+      type: 'section',
+      fields: message.facts.slice(0, 10).map((fact) => ({
+        type: 'mrkdwn',
+        text: truncateTo(
+          `*${escapeSlack(fact.label)}*\n${escapeSlack(fact.value)}`,
+          FIELD_LIMIT,
+          message.texts.truncated,
+          codePoints,
+        ),
+      })),
+    });
+  }
+  if (!message.body) {
+    const stages = stageLines(message, slackDialect).join('\n');
+    if (stages) details.push(section(stages));
+    const commit = commitLine(message, slackDialect);
+    if (commit) details.push(section(commit));
+    const error = errorLine(message, slackDialect);
+    if (error) details.push(section(error));
+  }
+  if (/^https?:\/\//i.test(message.url)) {
+    details.push({
+      type: 'actions',
+      elements: [{ type: 'button', text: { type: 'plain_text', text: message.texts.clickForMore }, url: message.url }],
+    });
+  }
+  const blocks: unknown[] = [
+    {
+      type: 'header',
+      text: { type: 'plain_text', text: truncateTo(message.title, HEADER_LIMIT, '…', codePoints), emoji: true },
+    },
+  ];
+  if (tags.length) blocks.push(section(tags.join(' ')));
+  const body: SlackBody = {
+    text: `${escapeSlack(message.title)}${tags.length ? ` ${tags.join(' ')}` : ''}`,
+    blocks,
+    attachments: [{ color: COLOURS[message.tone], blocks: details }],
+  };
+  return { body, warnings };
+}
+
 export const slack: HttpDriver = {
   kind: 'http',
   type: 'slack',
@@ -49,63 +116,7 @@ export const slack: HttpDriver = {
   },
   mentions: { field: 'slack', by: [] },
   build({ target, message }) {
-    const { mentions } = message;
-    const section = (text: string) => ({
-      type: 'section',
-      text: { type: 'mrkdwn', text: truncateTo(text, SLACK_SECTION_LIMIT, message.texts.truncated, codePoints) },
-    });
-    const tags = [...(mentions.all ? ['<!channel>'] : []), ...mentions.ids.map((id) => `<@${id}>`)];
-    const warnings = [
-      ...mentions.unresolved.map((who) => `cannot mention ${who}: the member has no slack id`),
-      ...[...mentions.emails, ...mentions.mobiles].map(
-        (who) => `cannot mention ${who}: Slack mentions by member id (U…)`,
-      ),
-    ];
-    const details: unknown[] = [];
-    if (message.body) {
-      details.push(section(message.body(escapeSlack)));
-    } else if (message.facts.length) {
-      details.push({
-        type: 'section',
-        fields: message.facts.slice(0, 10).map((fact) => ({
-          type: 'mrkdwn',
-          text: truncateTo(
-            `*${escapeSlack(fact.label)}*\n${escapeSlack(fact.value)}`,
-            FIELD_LIMIT,
-            message.texts.truncated,
-            codePoints,
-          ),
-        })),
-      });
-    }
-    if (!message.body) {
-      const stages = stageLines(message, slackDialect).join('\n');
-      if (stages) details.push(section(stages));
-      const commit = commitLine(message, slackDialect);
-      if (commit) details.push(section(commit));
-      const error = errorLine(message, slackDialect);
-      if (error) details.push(section(error));
-    }
-    if (/^https?:\/\//i.test(message.url)) {
-      details.push({
-        type: 'actions',
-        elements: [
-          { type: 'button', text: { type: 'plain_text', text: message.texts.clickForMore }, url: message.url },
-        ],
-      });
-    }
-    const blocks: unknown[] = [
-      {
-        type: 'header',
-        text: { type: 'plain_text', text: truncateTo(message.title, HEADER_LIMIT, '…', codePoints), emoji: true },
-      },
-    ];
-    if (tags.length) blocks.push(section(tags.join(' ')));
-    const body = {
-      text: `${escapeSlack(message.title)}${tags.length ? ` ${tags.join(' ')}` : ''}`,
-      blocks,
-      attachments: [{ color: COLOURS[message.tone], blocks: details }],
-    };
+    const { body, warnings } = slackBody(message);
     return {
       requests: [
         { method: 'POST', url: option(target, 'webhook'), headers: { ...JSON_HEADERS }, body: JSON.stringify(body) },

@@ -30,6 +30,7 @@ function secretsFor(source: string): Record<string, string> {
 describe('examples/', () => {
   it('holds one example per target, a multi-team one and a GitLab one', () => {
     expect(EXAMPLES.sort()).toEqual([
+      'dingtalk-app.yml',
       'dingtalk.yml',
       'discord.yml',
       'email.yml',
@@ -39,6 +40,7 @@ describe('examples/', () => {
       'google-chat.yml',
       'mattermost.yml',
       'multi-team.yml',
+      'slack-app.yml',
       'slack.yml',
       'teams.yml',
       'telegram.yml',

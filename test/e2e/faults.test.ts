@@ -60,15 +60,12 @@ function failureLines(run: RunResult): string[] {
 describe('faults', () => {
   it('a receiver that never answers: attempts = retries + 1, each cut at timeout-seconds', async () => {
     const hang = await receiver([{ hang: true }]);
-    const started = Date.now();
     const { result, good } = await runWith(`${hang.url}/h`, { 'INPUT_TIMEOUT-SECONDS': '0.4', INPUT_RETRIES: '2' });
     expect(resultOf(result, 'bad')).toMatchObject({
       ok: false,
       attempts: 3,
       error: 'no answer within 0.4 s (after 3 attempts)',
     });
-    // 3 × 0.4 s plus backoff waits of 0.5–1 s and 1–2 s.
-    expect(Date.now() - started).toBeLessThan(5500);
     expect(failureLines(result)).toEqual([
       '::warning::✗ webhook "bad" failed: no answer within 0.4 s (after 3 attempts)',
     ]);

@@ -27,6 +27,19 @@ const CONFIGS: Record<TargetType, Parameters<typeof fixtureTarget>[0]> = {
     appSecret: 'APPSECRET',
     receivers: ['oc_ops', 'email:ann@corp.example'],
   },
+  'dingtalk-app': {
+    type: 'dingtalk-app',
+    appKey: 'dingappkey',
+    appSecret: 'APPSECRET',
+    robotCode: 'dingappkey',
+    receivers: ['$ann', '$bob', '13800000009', 'chat:cidOps=='],
+  },
+  'slack-app': {
+    type: 'slack-app',
+    token: 'xoxb-TOKEN',
+    receivers: ['C0OPS', '$ann', 'dev@corp.example', 'U0BOB'],
+    at: ['$ann'],
+  },
   wecom: { type: 'wecom', webhook: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY', at: ['$ann', '$bob'] },
   teams: {
     type: 'teams',

@@ -15,6 +15,8 @@ const FIELDS: Record<TargetType, Parameters<typeof fixtureTarget>[0]> = {
   dingtalk: { type: 'dingtalk', webhook: 'https://oapi.dingtalk.com/robot/send?access_token=T' },
   feishu: { type: 'feishu', webhook: 'https://open.feishu.cn/open-apis/bot/v2/hook/H' },
   'feishu-app': { type: 'feishu-app', appId: 'cli', appSecret: 'S', receivers: ['oc_1'] },
+  'dingtalk-app': { type: 'dingtalk-app', appKey: 'k', appSecret: 'S', robotCode: 'k', receivers: ['u1', 'chat:c1'] },
+  'slack-app': { type: 'slack-app', token: 'xoxb-T', receivers: ['C1', 'U0ANN'] },
   wecom: { type: 'wecom', webhook: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=K' },
   teams: { type: 'teams', webhook: 'https://x.logic.azure.com/workflows/1/triggers/manual/paths/invoke?sig=S' },
   slack: { type: 'slack', webhook: 'https://hooks.slack.com/services/T/B/X' },
@@ -65,7 +67,15 @@ describe.each([false, true])('hostile pipeline values (user template: %s)', (tem
     expect(`${all}${lines}`).toContain('{{workflow.status}}');
     switch (type) {
       case 'slack':
+      case 'slack-app':
         expect(all).not.toMatch(/<!channel>|<!here>|<@U0ANN>/);
+        break;
+      case 'dingtalk-app':
+        for (const body of bodies.slice(1)) {
+          const param = JSON.parse(JSON.parse(body).msgParam);
+          expect(param.text).not.toContain('<script>');
+          expect(param.text).toContain('&lt;script&gt;');
+        }
         break;
       case 'discord':
         expect(JSON.parse(bodies[0]!).allowed_mentions).toEqual({ parse: [], users: [] });
