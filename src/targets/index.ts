@@ -10,8 +10,20 @@ import { teams } from './teams.js';
 import type { TargetDefinition } from './types.js';
 import { webhook } from './webhook.js';
 import { wecom } from './wecom.js';
+import { wecomApp } from './wecom-app.js';
 
-const ALL: readonly TargetDefinition[] = [feishu, feishuApp, dingtalk, wecom, teams, slack, discord, email, webhook];
+const ALL: readonly TargetDefinition[] = [
+  feishu,
+  feishuApp,
+  dingtalk,
+  wecom,
+  wecomApp,
+  teams,
+  slack,
+  discord,
+  email,
+  webhook,
+];
 
 export const TARGETS: Readonly<Record<string, TargetDefinition>> = Object.fromEntries(ALL.map((t) => [t.type, t]));
 export const TARGET_TYPES: readonly string[] = ALL.map((t) => t.type);

@@ -2,7 +2,8 @@
 // the user wrote. Shared by the app targets; each says which member field holds its own user id
 // and what else it can look people up by, in its order of preference.
 import type { Member } from '../config/schema.js';
-import type { BuildInput } from './types.js';
+import type { Outcome } from '../http.js';
+import type { BuildInput, ReceiverResult } from './types.js';
 
 export interface Receiver {
   /** The entry as configured (`$creator`, `ann@corp.example`, `C123`). */
@@ -113,4 +114,26 @@ export function receiverLogins(options: Readonly<Record<string, unknown>>): stri
   return receivers
     .filter((entry) => entry.startsWith('$') && entry !== '$creator' && entry !== '$committers')
     .map((entry) => entry.slice(1));
+}
+
+/**
+ * A target's verdict from its receivers: delivered when every one got the message; otherwise
+ * the receivers that did not, each with why (one reason alone when they all share it).
+ */
+export function receiversOutcome(results: readonly ReceiverResult[]): Outcome<string> {
+  const failed = results.filter((r) => !r.ok);
+  if (results.length === 0) return { ok: false, retryable: false, message: 'no receiver to send to: set receivers' };
+  if (failed.length === 0) return { ok: true, value: `delivered to ${results.length}` };
+  const reasons = new Set(failed.map((r) => r.error ?? 'not delivered'));
+  if (failed.length === results.length && reasons.size === 1 && results.length > 1)
+    return { ok: false, retryable: false, message: [...reasons][0]! };
+  const named = failed.map((r) => `${r.receiver}: ${r.error ?? 'not delivered'}`).join('; ');
+  return {
+    ok: false,
+    retryable: false,
+    message:
+      failed.length < results.length
+        ? `${failed.length} of ${results.length} receivers did not get it: ${named}`
+        : named,
+  };
 }
