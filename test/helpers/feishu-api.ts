@@ -60,7 +60,7 @@ export async function startFeishuApi(options: FeishuApiOptions): Promise<FeishuA
   let messages = 0;
   const server = await startReceiver((request) => {
     const url = new URL(request.url, 'http://127.0.0.1');
-    let body: Record<string, unknown> = {};
+    let body: Record<string, unknown>;
     try {
       body = JSON.parse(request.body || '{}') as Record<string, unknown>;
     } catch {
