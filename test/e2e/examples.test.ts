@@ -40,6 +40,7 @@ describe('examples/', () => {
       'slack.yml',
       'teams.yml',
       'webhook.yml',
+      'wecom-app.yml',
       'wecom.yml',
     ]);
   });
