@@ -147,7 +147,7 @@ describe('configuration', () => {
       'fail-on-error: expected true or false',
       'targets[1].msg-key: not used by dingtalk targets (only webhook)',
       'targets[1].webhook: required for dingtalk targets',
-      'targets[2].type: expected one of feishu, feishu-app, dingtalk, dingtalk-app, wecom, teams, slack, slack-app, discord, telegram, google-chat, mattermost, email, webhook; did you mean "slack"?',
+      'targets[2].type: expected one of feishu, feishu-app, dingtalk, dingtalk-app, wecom, wecom-app, teams, slack, slack-app, discord, telegram, google-chat, mattermost, email, webhook; did you mean "slack"?',
       'targets[3].wehbook: unknown key; did you mean "webhook"?',
       'targets[3].webhook: required for webhook targets',
       'targets[4].events[0]: unknown event "pased": expected one of created, passed, failed, timeout, cancelled, wait_for_approval, changed, always; did you mean "passed"?',

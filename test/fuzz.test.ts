@@ -143,6 +143,8 @@ describe('truncation', () => {
           to: ['a@b.c'],
           appId: 'a',
           appSecret: 'b',
+          corpId: 'ww1',
+          agentId: '1000002',
           receivers: ['oc'],
           token: 'xoxb-t',
           appKey: 'k',
@@ -160,6 +162,8 @@ describe('truncation', () => {
             expect(utf8Bytes(parsed.markdown?.content ?? parsed.text.content)).toBeLessThanOrEqual(
               parsed.markdown ? 4096 : 2048,
             );
+          if (type === 'wecom-app' && parsed.markdown)
+            expect(utf8Bytes(parsed.markdown.content)).toBeLessThanOrEqual(2048);
           if (type === 'feishu-app' && parsed.content)
             expect(Buffer.byteLength(parsed.content)).toBeLessThanOrEqual(30_000);
           if (type === 'dingtalk-app' && parsed.msgParam)

@@ -1,14 +1,34 @@
-// Feishu/Lark self-built app: tenant_access_token/internal, then one im/v1/messages request per
-// receiver, the card sent as a JSON string.
-import type { Target } from '../config/load.js';
-import type { Outcome } from '../http.js';
+// Feishu/Lark self-built app: tenant_access_token/internal, mobiles looked up as open_ids
+// (contact/v3/users/batch_get_id), then one im/v1/messages request per receiver, the card sent as
+// a JSON string with `update_multi` so that a later notification can edit it (SPEC §11).
+import { hmacSha256Hex } from '../crypto.js';
+import type { HttpRequest, HttpResponse, Outcome } from '../http.js';
+import type { Message } from '../message/index.js';
 import { feishuCard, feishuDetails, larkMentions } from './feishu-card.js';
-import { JSON_HEADERS, fitBody, judgeCode, option, optionList, parseBody, type HttpDriver } from './types.js';
+import { receiverLogins, receiversOutcome, resolveReceivers, shown } from './receivers.js';
+import {
+  JSON_HEADERS,
+  fitBody,
+  judgeCode,
+  option,
+  optionList,
+  parseBody,
+  type BuildInput,
+  type ReceiverResult,
+  type SendDriver,
+  type SendTools,
+} from './types.js';
 
 export const RECEIVE_ID_TYPES = ['chat_id', 'open_id', 'user_id', 'union_id', 'email'] as const;
 
 export const FEISHU_APP_CARD_LIMIT = 30_000;
 const RATE_LIMITED = [99991400, 230020, 11232];
+/** The tenant token is invalid or expired: fetched again once. */
+const TOKEN_INVALID = ['99991663', '99991661'];
+const STYLE = { field: 'feishu', by: ['email', 'mobile'] } as const;
+/** batch_get_id takes up to 50 mobiles a call. */
+const MOBILES_PER_CALL = 50;
+const TOKEN_PLACEHOLDER = '<tenant_access_token>';
 
 /** SPEC §9.4: `feishu`, `lark`, or a base URL (without /open-apis). */
 export function feishuBase(domain: string): string {
@@ -26,8 +46,188 @@ export function parseReceiver(receiver: string, fallback: string): { type: strin
     : { type: fallback, id: receiver };
 }
 
-export const feishuApp: HttpDriver = {
-  kind: 'http',
+/** Where one message goes: a receive_id and its type, or a mobile whose open_id is looked up first. */
+interface Destination {
+  shown: string;
+  type: string;
+  id: string;
+  mobile?: string | undefined;
+}
+
+function destinations(input: BuildInput): { list: Destination[]; missing: { entry: string; reason: string }[] } {
+  const list: Destination[] = [];
+  const missing: { entry: string; reason: string }[] = [];
+  const fallback = option(input.target, 'receive-id-type');
+  for (const entry of optionList(input.target, 'receivers')) {
+    if (entry.startsWith('$')) {
+      // A member: its feishu id is an open_id, else its email, else its mobile (looked up).
+      const found = resolveReceivers([entry], input, STYLE);
+      missing.push(...found.missing);
+      for (const r of found.receivers) {
+        if (r.kind === 'mobile') list.push({ shown: shown(r), type: 'open_id', id: '', mobile: r.value });
+        else list.push({ shown: shown(r), type: r.kind === 'email' ? 'email' : 'open_id', id: r.value });
+      }
+    } else if (entry.startsWith('mobile:')) {
+      const mobile = entry.slice('mobile:'.length).trim();
+      list.push({ shown: shown({ kind: 'mobile', value: mobile }), type: 'open_id', id: '', mobile });
+    } else {
+      const { type, id } = parseReceiver(entry, fallback);
+      list.push({ shown: type === 'email' ? shown({ kind: 'email', value: id }) : id, type, id });
+    }
+  }
+  const seen = new Set<string>();
+  return {
+    list: list.filter((d) => {
+      const key = d.mobile ? `mobile:${d.mobile}` : `${d.type}:${d.id}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    }),
+    missing,
+  };
+}
+
+/** The card, within the limit, sent as a JSON string; `update_multi` lets a later step edit it. */
+function cardContent(message: Message): string {
+  const mentions = larkMentions(message.mentions);
+  // The limit is on the card itself, which travels as a JSON string.
+  const card = fitBody(
+    (details) => {
+      const built = feishuCard(message, details, mentions.text);
+      return { ...built, config: { ...(built.config as object), update_multi: true } };
+    },
+    feishuDetails(message),
+    FEISHU_APP_CARD_LIMIT,
+    message.texts.truncated,
+  );
+  return JSON.stringify(card);
+}
+
+const base = (input: BuildInput) => feishuBase(option(input.target, 'domain'));
+const authorized = (token: string) => ({ ...JSON_HEADERS, Authorization: `Bearer ${token}` });
+
+function tokenRequest(input: BuildInput): HttpRequest {
+  return {
+    method: 'POST',
+    url: `${base(input)}/open-apis/auth/v3/tenant_access_token/internal`,
+    headers: { ...JSON_HEADERS },
+    body: JSON.stringify({ app_id: option(input.target, 'app-id'), app_secret: option(input.target, 'app-secret') }),
+  };
+}
+
+function readToken(response: HttpResponse): Outcome<string> {
+  const judged = judgeCode(response, 'Feishu app authentication', 'code', 'msg', RATE_LIMITED, (code) =>
+    code === 10003 || code === 10014 ? 'check app-id and app-secret' : undefined,
+  );
+  if (!judged.ok) return judged;
+  const token = parseBody(response)?.tenant_access_token;
+  return typeof token === 'string' && token
+    ? { ok: true, value: token }
+    : { ok: false, retryable: false, message: 'Feishu app authentication answered without a tenant_access_token' };
+}
+
+function lookupRequest(input: BuildInput, mobiles: readonly string[], token: string): HttpRequest {
+  return {
+    method: 'POST',
+    url: `${base(input)}/open-apis/contact/v3/users/batch_get_id?user_id_type=open_id`,
+    headers: authorized(token),
+    body: JSON.stringify({ mobiles }),
+  };
+}
+
+function messageRequest(input: BuildInput, to: { type: string; id: string }, content: string, token: string) {
+  return {
+    method: 'POST',
+    url: `${base(input)}/open-apis/im/v1/messages?receive_id_type=${encodeURIComponent(to.type)}`,
+    headers: authorized(token),
+    body: JSON.stringify({ receive_id: to.id, msg_type: 'interactive', content }),
+  };
+}
+
+/** Feishu's verdict; a rate limit waits for `x-ogw-ratelimit-reset` when the answer gives it. */
+function judge(response: HttpResponse, what: string, permission: string): Outcome<HttpResponse> {
+  const judged = judgeCode(response, what, 'code', 'msg', RATE_LIMITED, (code) => {
+    if (code === 230002) return 'add the app (bot) to the chat';
+    if (code === 99991663 || code === 99991661)
+      return 'the tenant access token was refused; check app-id and app-secret';
+    if (code === 230001) return 'check receivers and receive-id-type';
+    if (code === 230013)
+      return "the user is outside the app's availability range: add them to it and release a version";
+    if (code === 99991672) return `give the app the ${permission} permission`;
+    if (RATE_LIMITED.includes(code)) return 'rate limited';
+    return undefined;
+  });
+  const reset = Number(response.headers.get('x-ogw-ratelimit-reset'));
+  return !judged.ok && judged.retryable && reset > 0 ? { ...judged, retryAfterMs: reset * 1000 } : judged;
+}
+
+/** The run's tenant token for this app, fetched once per run; after a refusal, fetched again once. */
+function tokens(input: BuildInput, tools: SendTools) {
+  // Per app and secret; the secret itself is kept out of the key.
+  const secret = hmacSha256Hex(option(input.target, 'app-secret'), 'feishu-app token').slice(0, 16);
+  const key = `feishu-app|${base(input)}|${option(input.target, 'app-id')}|${secret}`;
+  const counted = new Set<string>();
+  let attempts = 0;
+  const get = async (again: boolean): Promise<Outcome<string>> => {
+    const k = again ? `${key}|again` : key;
+    const fetched = await tools.token(k, () => tools.http(tokenRequest(input), readToken));
+    if (!counted.has(k)) {
+      counted.add(k);
+      attempts += fetched.attempts;
+    }
+    if (fetched.outcome.ok) tools.secret(fetched.outcome.value);
+    return fetched.outcome;
+  };
+  const call = async <T>(
+    request: (token: string) => HttpRequest,
+    check: (response: HttpResponse) => Outcome<T>,
+  ): Promise<Outcome<T>> => {
+    let token = await get(false);
+    for (let round = 0; ; round++) {
+      if (!token.ok) return token;
+      const sent = await tools.http(request(token.value), check);
+      attempts += sent.attempts;
+      if (sent.outcome.ok || round > 0 || !TOKEN_INVALID.includes(sent.outcome.code ?? '')) return sent.outcome;
+      token = await get(true);
+    }
+  };
+  return { get, call, attempts: () => attempts };
+}
+
+/** open_ids by mobile, 50 mobiles a call; a failed call is the failure of its mobiles. */
+async function lookUpMobiles(
+  input: BuildInput,
+  mobiles: readonly string[],
+  call: ReturnType<typeof tokens>['call'],
+): Promise<Map<string, Outcome<string>>> {
+  const found = new Map<string, Outcome<string>>();
+  for (let i = 0; i < mobiles.length; i += MOBILES_PER_CALL) {
+    const chunk = mobiles.slice(i, i + MOBILES_PER_CALL);
+    const answer = await call(
+      (token) => lookupRequest(input, chunk, token),
+      (response) => judge(response, 'Feishu mobile lookup', 'contact:user.id:readonly'),
+    );
+    const users = answer.ok
+      ? ((parseBody(answer.value)?.data as { user_list?: { user_id?: unknown; mobile?: unknown }[] } | undefined)
+          ?.user_list ?? [])
+      : [];
+    for (const mobile of chunk) {
+      const user = users.find((u) => u.mobile === mobile);
+      found.set(
+        mobile,
+        !answer.ok
+          ? answer
+          : typeof user?.user_id === 'string' && user.user_id
+            ? { ok: true, value: user.user_id }
+            : { ok: false, retryable: false, message: "Feishu found no user by this mobile in the app's range" },
+      );
+    }
+  }
+  return found;
+}
+
+export const feishuApp: SendDriver = {
+  kind: 'send',
   type: 'feishu-app',
   summary: 'Feishu/Lark self-built app: messages to chats and people',
   fields: {
@@ -42,7 +242,8 @@ export const feishuApp: HttpDriver = {
     receivers: {
       kind: 'list',
       required: true,
-      description: 'Chats and people to message: ids, with an optional type prefix.',
+      description:
+        'Chats and people to message: ids with an optional type prefix, mobile:<number>, $creator, $committers, $<login>.',
     },
     domain: {
       kind: 'text',
@@ -51,55 +252,79 @@ export const feishuApp: HttpDriver = {
     },
   },
   mentions: { field: 'feishu', by: ['email'] },
-  auth: {
-    key: (target: Target) => `${feishuBase(option(target, 'domain'))}|${option(target, 'app-id')}`,
-    request: (target: Target) => ({
-      method: 'POST',
-      url: `${feishuBase(option(target, 'domain'))}/open-apis/auth/v3/tenant_access_token/internal`,
-      headers: { ...JSON_HEADERS },
-      body: JSON.stringify({ app_id: option(target, 'app-id'), app_secret: option(target, 'app-secret') }),
-    }),
-    read(response): Outcome<string> {
-      const judged = judgeCode(response, 'Feishu app authentication', 'code', 'msg', RATE_LIMITED, (code) =>
-        code === 10003 || code === 10014 ? 'check app-id and app-secret' : undefined,
+  logins: receiverLogins,
+  preview(input) {
+    const { list, missing } = destinations(input);
+    const content = cardContent(input.message);
+    const mobiles = [...new Set(list.flatMap((d) => (d.mobile ? [d.mobile] : [])))];
+    const requests = [
+      tokenRequest(input),
+      ...Array.from({ length: Math.ceil(mobiles.length / MOBILES_PER_CALL) }, (_, i) =>
+        lookupRequest(input, mobiles.slice(i * MOBILES_PER_CALL, (i + 1) * MOBILES_PER_CALL), TOKEN_PLACEHOLDER),
+      ),
+      ...list.map((d) =>
+        messageRequest(
+          input,
+          d.mobile ? { type: 'open_id', id: `<open_id of ${d.shown}>` } : d,
+          content,
+          TOKEN_PLACEHOLDER,
+        ),
+      ),
+    ];
+    const looked = list.filter((d) => d.mobile).map((d) => `${d.shown} by mobile`);
+    return {
+      requests,
+      lines: looked.length ? [`looked up when sending (not in a dry run): ${looked.join(', ')}`] : [],
+      warnings: [
+        ...larkMentions(input.message.mentions).warnings,
+        ...missing.map((m) => `cannot send to ${m.entry}: ${m.reason}`),
+      ],
+    };
+  },
+  async send(input, tools) {
+    const { list, missing } = destinations(input);
+    const warnings = [
+      ...larkMentions(input.message.mentions).warnings,
+      ...missing.map((m) => `cannot send to ${m.entry}: ${m.reason}`),
+    ];
+    const unreachable: ReceiverResult[] = missing.map((m) => ({ receiver: m.entry, ok: false, error: m.reason }));
+    const session = tokens(input, tools);
+    if (list.length === 0)
+      return { outcome: receiversOutcome(unreachable), attempts: 0, warnings, receivers: unreachable };
+    const token = await session.get(false);
+    // Wrong credentials: one line for the target, nothing sent to anyone.
+    if (!token.ok) return { outcome: token, attempts: session.attempts(), warnings };
+
+    const mobiles = [...new Set(list.flatMap((d) => (d.mobile ? [d.mobile] : [])))];
+    const openIds = mobiles.length ? await lookUpMobiles(input, mobiles, session.call) : new Map();
+    const content = cardContent(input.message);
+    const results: ReceiverResult[] = [];
+    const messageIds: string[] = [];
+    for (const d of list) {
+      const found: Outcome<string> = d.mobile ? openIds.get(d.mobile)! : { ok: true, value: d.id };
+      if (!found.ok) {
+        results.push({ receiver: d.shown, ok: false, error: found.message });
+        continue;
+      }
+      const sent = await session.call(
+        (t) => messageRequest(input, { type: d.type, id: found.value }, content, t),
+        (response) => judge(response, 'Feishu', 'im:message:send_as_bot'),
       );
-      if (!judged.ok) return judged;
-      const token = parseBody(response)?.tenant_access_token;
-      return typeof token === 'string' && token
-        ? { ok: true, value: token }
-        : { ok: false, retryable: false, message: 'Feishu app authentication answered without a tenant_access_token' };
-    },
-  },
-  build({ target, message, token }) {
-    const mentions = larkMentions(message.mentions);
-    // The limit is on the card itself, which travels as a JSON string.
-    const card = fitBody(
-      (details) => feishuCard(message, details, mentions.text),
-      feishuDetails(message),
-      FEISHU_APP_CARD_LIMIT,
-      message.texts.truncated,
-    );
-    const content = JSON.stringify(card);
-    const base = feishuBase(option(target, 'domain'));
-    const requests = optionList(target, 'receivers').map((receiver) => {
-      const { type, id } = parseReceiver(receiver, option(target, 'receive-id-type'));
-      return {
-        method: 'POST',
-        url: `${base}/open-apis/im/v1/messages?receive_id_type=${encodeURIComponent(type)}`,
-        headers: { ...JSON_HEADERS, Authorization: `Bearer ${token ?? '<tenant_access_token>'}` },
-        body: JSON.stringify({ receive_id: id, msg_type: 'interactive', content }),
-      };
-    });
-    return { requests, warnings: mentions.warnings };
-  },
-  check(response) {
-    return judgeCode(response, 'Feishu', 'code', 'msg', RATE_LIMITED, (code) => {
-      if (code === 230002) return 'add the app (bot) to the chat';
-      if (code === 99991663 || code === 99991661)
-        return 'the tenant access token was refused; check app-id and app-secret';
-      if (code === 230001) return 'check receivers and receive-id-type';
-      if (code === 99991672) return 'give the app the im:message:send_as_bot permission';
-      return undefined;
-    });
+      if (!sent.ok) {
+        results.push({ receiver: d.shown, ok: false, error: sent.message });
+        continue;
+      }
+      const id = (parseBody(sent.value)?.data as { message_id?: unknown } | undefined)?.message_id;
+      if (typeof id === 'string' && id) messageIds.push(id);
+      results.push({ receiver: d.shown, ok: true });
+    }
+    const all = [...results, ...unreachable];
+    return {
+      outcome: receiversOutcome(all),
+      attempts: session.attempts(),
+      warnings,
+      receivers: all,
+      ref: messageIds.length ? { message_ids: messageIds } : undefined,
+    };
   },
 };

@@ -15,6 +15,7 @@ import { telegram } from './telegram.js';
 import type { TargetDefinition } from './types.js';
 import { webhook } from './webhook.js';
 import { wecom } from './wecom.js';
+import { wecomApp } from './wecom-app.js';
 
 const ALL: readonly TargetDefinition[] = [
   feishu,
@@ -22,6 +23,7 @@ const ALL: readonly TargetDefinition[] = [
   dingtalk,
   dingtalkApp,
   wecom,
+  wecomApp,
   teams,
   slack,
   slackApp,

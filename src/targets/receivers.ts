@@ -118,14 +118,24 @@ export function receiverLogins(options: Readonly<Record<string, unknown>>): stri
     .map((entry) => entry.slice(1));
 }
 
-/** The target's verdict from its receivers: delivered when every one got it. */
+/**
+ * A target's verdict from its receivers: delivered when every one got the message; otherwise
+ * the receivers that did not, each with why (one reason alone when they all share it).
+ */
 export function receiversOutcome(results: readonly ReceiverResult[]): Outcome<string> {
   const failed = results.filter((r) => !r.ok);
   if (results.length === 0) return { ok: false, retryable: false, message: 'no receiver to send to: set receivers' };
   if (failed.length === 0) return { ok: true, value: `delivered to ${results.length}` };
+  const reasons = new Set(failed.map((r) => r.error ?? 'not delivered'));
+  if (failed.length === results.length && reasons.size === 1 && results.length > 1)
+    return { ok: false, retryable: false, message: [...reasons][0]! };
+  const named = failed.map((r) => `${r.receiver}: ${r.error ?? 'not delivered'}`).join('; ');
   return {
     ok: false,
     retryable: false,
-    message: `not delivered to ${failed.map((r) => `${r.receiver} (${r.error ?? 'not delivered'})`).join('; ')}`,
+    message:
+      failed.length < results.length
+        ? `${failed.length} of ${results.length} receivers did not get it: ${named}`
+        : named,
   };
 }

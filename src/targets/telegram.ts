@@ -2,7 +2,7 @@
 // Telegram's HTML parse mode with link previews off. The target is sent when every receiver got it.
 import { judgeHttp, type HttpRequest, type HttpResponse, type Outcome } from '../http.js';
 import { bodyLines, details, safeUrl, type Dialect } from '../message/markdown.js';
-import { receiverLogins, resolveReceivers, shown } from './receivers.js';
+import { receiverLogins, receiversOutcome, resolveReceivers, shown } from './receivers.js';
 import {
   JSON_HEADERS,
   option,
@@ -308,25 +308,14 @@ export const telegram: SendDriver = {
     // Receivers are sent at once: the target took as many rounds as its slowest receiver.
     const attempts = Math.max(0, ...sent.map((s) => s.attempts));
     const refs = sent.flatMap((s) => (s.outcome.ok ? [s.outcome.value] : []));
-    const failed = receivers.filter((r) => !r.ok);
-    const ref = refs.length ? refs : undefined;
-    if (receivers.length === 0) {
-      return { outcome: { ok: false, retryable: false, message: 'no receiver to send to' }, attempts, warnings: all };
-    }
-    if (failed.length === 0) return { outcome: { ok: true, value: 'sent' }, attempts, warnings: all, receivers, ref };
-    const count = receivers.length > 1 ? `${failed.length} of ${receivers.length} receivers failed: ` : '';
+    const outcome = receiversOutcome(receivers);
     const code = sent.flatMap((s) => (s.outcome.ok ? [] : [s.outcome.code])).find(Boolean);
     return {
-      outcome: {
-        ok: false,
-        retryable: false,
-        message: `${count}${failed.map((r) => `${r.receiver}: ${r.error ?? ''}`).join('; ')}`,
-        code,
-      },
+      outcome: outcome.ok ? outcome : { ...outcome, code },
       attempts,
       warnings: all,
       receivers,
-      ref,
+      ref: refs.length ? refs : undefined,
     };
   },
 };

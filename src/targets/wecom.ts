@@ -1,6 +1,6 @@
 // WeCom group robot: markdown with <@userid> mentions; a second text message carries
 // mentioned_mobile_list / @all, which markdown cannot.
-import type { Tone } from '../message/index.js';
+import type { Message, Tone } from '../message/index.js';
 import { bodyLines, details, markdownDialect } from '../message/markdown.js';
 import { utf8Bytes, truncateTo } from '../message/truncate.js';
 import { escapeChatMarkdown } from './chat-markdown.js';
@@ -9,6 +9,21 @@ import { JSON_HEADERS, judgeCode, option, type HttpDriver } from './types.js';
 export const WECOM_MARKDOWN_LIMIT = 4096;
 export const WECOM_TEXT_LIMIT = 2048;
 const COLOURS: Record<Tone, string> = { success: 'info', failure: 'warning', warning: 'comment', info: 'comment' };
+
+/**
+ * WeCom markdown: a coloured heading, the details, the link and `<@id>` mentions. `limit` is on
+ * the content, in bytes; the heading, link and mentions are kept whole and the details cut.
+ */
+export function wecomMarkdown(message: Message, limit: number, mentionIds: readonly string[] = []): string {
+  const d = markdownDialect(escapeChatMarkdown, '> ');
+  const heading = `### <font color="${COLOURS[message.tone]}">${escapeChatMarkdown(message.title)}</font>`;
+  const link = message.url ? d.link(message.texts.clickForMore, message.url) : '';
+  const atIds = mentionIds.map((id) => `<@${id}>`).join(' ');
+  const fixed = [heading, '', link, atIds].filter(Boolean).join('\n');
+  const text = details(message, escapeChatMarkdown, () => bodyLines(message, d).join('\n'));
+  const cut = truncateTo(text, limit - utf8Bytes(fixed) - 1, message.texts.truncated, utf8Bytes);
+  return [heading, cut, link, atIds].filter(Boolean).join('\n');
+}
 
 export const wecom: HttpDriver = {
   kind: 'http',
@@ -25,20 +40,12 @@ export const wecom: HttpDriver = {
   mentions: { field: 'wecom', by: ['mobile'] },
   build({ target, message }) {
     const webhook = option(target, 'webhook');
-    const d = markdownDialect(escapeChatMarkdown, '> ');
     const { mentions } = message;
     const warnings = [
       ...mentions.unresolved.map((who) => `cannot mention ${who}: the member has no wecom id, mobile or email`),
       ...mentions.emails.map((email) => `cannot mention ${email}: WeCom mentions by user id or mobile`),
     ];
-    const heading = `### <font color="${COLOURS[message.tone]}">${escapeChatMarkdown(message.title)}</font>`;
-    const link = message.url ? d.link(message.texts.clickForMore, message.url) : '';
-    const atIds = mentions.ids.map((id) => `<@${id}>`).join(' ');
-    // WeCom's limit is on markdown.content, in bytes; the heading, link and mentions are kept.
-    const fixed = [heading, '', link, atIds].filter(Boolean).join('\n');
-    const text = details(message, escapeChatMarkdown, () => bodyLines(message, d).join('\n'));
-    const cut = truncateTo(text, WECOM_MARKDOWN_LIMIT - utf8Bytes(fixed) - 1, message.texts.truncated, utf8Bytes);
-    const content = [heading, cut, link, atIds].filter(Boolean).join('\n');
+    const content = wecomMarkdown(message, WECOM_MARKDOWN_LIMIT, mentions.ids);
     const requests = [
       {
         method: 'POST',

@@ -80,7 +80,7 @@ describe('dingtalk-app through dist', () => {
     expect(run.code).toBe(0);
     expect(api!.sent.map((s) => s.body.userIds)).toEqual([['ann_dd']]);
     expect(run.stdout).toContain(
-      'warning: ✗ dingtalk-app "dd" failed: not delivered to …0077 (no DingTalk user has this mobile (60121))',
+      'warning: ✗ dingtalk-app "dd" failed: 1 of 2 receivers did not get it: …0077: no DingTalk user has this mobile (60121)',
     );
     expect(run.stdout).toMatch(
       /^ {4}✓ \$creator \(ann_dd\)\n {4}✗ …0077: no DingTalk user has this mobile \(60121\)$/m,

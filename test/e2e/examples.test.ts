@@ -45,6 +45,7 @@ describe('examples/', () => {
       'teams.yml',
       'telegram.yml',
       'webhook.yml',
+      'wecom-app.yml',
       'wecom.yml',
     ]);
   });

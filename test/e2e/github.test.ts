@@ -297,7 +297,7 @@ describe('the action on GitHub, end to end', () => {
   it.each([
     [
       { INPUT_TYPE: 'webhok', INPUT_WEBHOOK: 'https://h.example.com/x' },
-      'type: expected one of feishu, feishu-app, dingtalk, dingtalk-app, wecom, teams, slack, slack-app, discord, telegram, google-chat, mattermost, email, webhook; did you mean "webhook"?',
+      'type: expected one of feishu, feishu-app, dingtalk, dingtalk-app, wecom, wecom-app, teams, slack, slack-app, discord, telegram, google-chat, mattermost, email, webhook; did you mean "webhook"?',
     ],
     [{ INPUT_TYPE: 'webhook' }, 'webhook: required for webhook targets'],
     [{ INPUT_WEBHOOK: 'https://h.example.com/x' }, 'type: required when webhook is set'],

@@ -124,7 +124,7 @@ describe('dingtalk-app', () => {
       { receiver: '$carol', ok: false, error: 'carol is not in members' },
     ]);
     expect(withoutAttempts(result.error)).toBe(
-      'not delivered to …0099 (no DingTalk user has this mobile (60121)); ghost_dd (DingTalk listed this user in invalidStaffIdList: not a member the app can reach); carl_dd (DingTalk listed this user in flowControlledStaffIdList: flow control held the message); chat:cidGone (DingTalk refused the chat message (resource.not.found 机器人不在群内或群不存在)); $carol (carol is not in members)',
+      '5 of 6 receivers did not get it: …0099: no DingTalk user has this mobile (60121); ghost_dd: DingTalk listed this user in invalidStaffIdList: not a member the app can reach; carl_dd: DingTalk listed this user in flowControlledStaffIdList: flow control held the message; chat:cidGone: DingTalk refused the chat message (resource.not.found 机器人不在群内或群不存在); $carol: carol is not in members',
     );
     expect(result.error).not.toContain('13800000099');
   });

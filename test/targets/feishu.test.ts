@@ -205,7 +205,7 @@ describe('feishu app', () => {
       ),
     );
     expect(outside.result.error).toBe(
-      'Feishu rejected the message (230002 Bot/User can NOT be out of the chat.): add the app (bot) to the chat',
+      'oc_other: Feishu rejected the message (230002 Bot/User can NOT be out of the chat.): add the app (bot) to the chat',
     );
   });
 });

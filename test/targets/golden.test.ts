@@ -41,6 +41,13 @@ const CONFIGS: Record<TargetType, Parameters<typeof fixtureTarget>[0]> = {
     at: ['$ann'],
   },
   wecom: { type: 'wecom', webhook: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY', at: ['$ann', '$bob'] },
+  'wecom-app': {
+    type: 'wecom-app',
+    corpId: 'ww_corp',
+    agentId: '1000002',
+    appSecret: 'APPSECRET',
+    receivers: ['$ann', '$bob', 'lead@corp.example'],
+  },
   teams: {
     type: 'teams',
     webhook: 'https://example.logic.azure.com/workflows/ID/triggers/manual/paths/invoke?sig=SIG',

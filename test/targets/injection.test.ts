@@ -18,6 +18,7 @@ const FIELDS: Record<TargetType, Parameters<typeof fixtureTarget>[0]> = {
   'dingtalk-app': { type: 'dingtalk-app', appKey: 'k', appSecret: 'S', robotCode: 'k', receivers: ['u1', 'chat:c1'] },
   'slack-app': { type: 'slack-app', token: 'xoxb-T', receivers: ['C1', 'U0ANN'] },
   wecom: { type: 'wecom', webhook: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=K' },
+  'wecom-app': { type: 'wecom-app', corpId: 'ww1', agentId: '1000002', appSecret: 'S', receivers: ['u1'] },
   teams: { type: 'teams', webhook: 'https://x.logic.azure.com/workflows/1/triggers/manual/paths/invoke?sig=S' },
   slack: { type: 'slack', webhook: 'https://hooks.slack.com/services/T/B/X' },
   discord: { type: 'discord', webhook: 'https://discord.com/api/webhooks/1/T' },
@@ -52,7 +53,8 @@ async function render(type: TargetType, template: boolean) {
   }
   const shown = preview({ target: input.target, definition: TARGETS[type]!, events: ['failed'], input });
   return {
-    bodies: shown.requests.map((r) => r.body ?? ''),
+    // A GET (wecom-app's gettoken) has no body.
+    bodies: shown.requests.flatMap((r) => (r.body === undefined ? [] : [r.body])),
     lines: shown.lines.join('\n'),
     html: type === 'email' ? (await import('../../src/targets/email.js')).emailHtml(input.message) : '',
   };
@@ -88,6 +90,10 @@ describe.each([false, true])('hostile pipeline values (user template: %s)', (tem
         break;
       case 'wecom':
         expect(bodies).toHaveLength(1);
+        expect(all).not.toContain('<@U0ANN>');
+        break;
+      case 'wecom-app':
+        expect(JSON.parse(bodies[0]!).touser).toBe('u1');
         expect(all).not.toContain('<@U0ANN>');
         break;
       case 'dingtalk':

@@ -78,7 +78,7 @@ describe('slack-app', () => {
     expect(api!.posted.map((p) => p.channel)).toEqual(['C0OPS', 'D0ANN']);
     expect(result.state).toBe('failed');
     expect(withoutAttempts(result.error)).toBe(
-      'not delivered to …@corp.example (Slack refused users.lookupByEmail (users_not_found): no Slack user has this email); $carol (carol is not in members)',
+      '2 of 4 receivers did not get it: …@corp.example: Slack refused users.lookupByEmail (users_not_found): no Slack user has this email; $carol: carol is not in members',
     );
     expect(result.receivers).toEqual([
       { receiver: 'C0OPS', ok: true },
@@ -139,7 +139,7 @@ describe('slack-app', () => {
   ])('explains %s (%s) in one line', async (channel, error, hint) => {
     await start({ notIn: ['C0OUT'], archived: ['C0OLD'] });
     const { result } = await send(input([channel]));
-    expect(result.error).toBe(`not delivered to ${channel} (Slack refused chat.postMessage (${error}): ${hint})`);
+    expect(result.error).toBe(`${channel}: Slack refused chat.postMessage (${error}): ${hint}`);
     expect(result.attempts).toBe(1);
   });
 

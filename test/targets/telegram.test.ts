@@ -93,7 +93,7 @@ describe('telegram', () => {
     // The creator of the fixture run is ann: one message, not two. Bob has no telegram id: that
     // receiver fails (the others are delivered), naming only him.
     expect(result.state).toBe('failed');
-    expect(result.error).toBe('1 of 2 receivers failed: $bob: bob has no telegram in members');
+    expect(result.error).toBe('1 of 2 receivers did not get it: $bob: bob has no telegram in members');
     expect(result.receivers).toEqual([
       { receiver: '$creator (123456789)', ok: true },
       { receiver: '$bob', ok: false, error: 'bob has no telegram in members' },
@@ -166,7 +166,7 @@ describe('telegram', () => {
     const { result } = await send(input(vendor, { receivers: ['-1001234567890', '-1000000000001', '@acme_releases'] }));
     expect(result).toMatchObject({ state: 'failed', attempts: 1, failure: { kind: 'refused', code: '400' } });
     expect(result.error).toBe(
-      '2 of 3 receivers failed: ' +
+      '2 of 3 receivers did not get it: ' +
         '-1000000000001: Telegram rejected the message (400 Bad Request: chat not found): check the chat id; the bot must be in the chat, and a person must have started the bot; ' +
         '@acme_releases: Telegram rejected the message (403 Forbidden: bot is not a member of the channel chat): add the bot to the chat (to a channel as an admin that can post)',
     );
