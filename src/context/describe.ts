@@ -16,7 +16,7 @@ function whatWasRead(context: PipelineContext): string {
     case 'current-job':
       return 'this job alone (no readable jobs, no needs)';
     case 'git':
-      return 'the git checkout';
+      return context.repo.sha ? 'the git checkout' : 'no git checkout here';
     default:
       return jobs ? plural(jobs, 'job') : 'no stages';
   }
