@@ -5,7 +5,7 @@ import * as z from 'zod/mini';
 import { splitList } from '../lists.js';
 import { didYouMean } from './suggest.js';
 
-export type FieldKind = 'text' | 'url' | 'smtp' | 'list' | 'bool' | 'choice' | 'headers' | 'count';
+export type FieldKind = 'text' | 'url' | 'list' | 'bool' | 'choice' | 'headers' | 'count';
 
 export interface FieldSpec {
   kind: FieldKind;
@@ -19,6 +19,12 @@ export interface FieldSpec {
   values?: readonly string[];
   /** The value when the config gives none. */
   default?: string;
+  /** `url`: the schemes it accepts (default http: and https:). */
+  protocols?: readonly string[];
+  /** `url`: what to add when the address does not parse (how to write it). */
+  hint?: string;
+  /** A check of its own, when the config loads: the problem, or undefined when the value is fine. */
+  check?: (value: string) => string | undefined;
   /** `count`: the accepted range. */
   min?: number;
   max?: number;
@@ -52,16 +58,20 @@ const boolSchema = z.pipe(
 );
 
 /** An address: it must parse, so that nothing fails later on a malformed one. */
-function addressCheck(protocols: readonly string[], hint: string) {
+function addressSchema(spec: FieldSpec) {
+  const protocols = spec.protocols ?? ['http:', 'https:'];
+  const expected = `expected an ${protocols.map((p) => `${p}//`).join(' or ')} address`;
   return z.pipe(
     textSchema,
     z.string().check(
-      z.refine((value) => {
+      z.superRefine((value, ctx) => {
         // An empty value is left to `required`, which says it better.
-        if (value === '') return true;
+        if (value === '') return;
         const url = parseAddress(value);
-        return url !== undefined && protocols.includes(url.protocol) && url.hostname !== '';
-      }, hint),
+        const parsed = url && protocols.includes(url.protocol) && url.hostname !== '';
+        const problem = parsed ? spec.check?.(value) : spec.hint ? `${expected}: ${spec.hint}` : expected;
+        if (problem) ctx.issues.push({ code: 'custom', input: '***', message: problem });
+      }),
     ),
   );
 }
@@ -73,44 +83,6 @@ export function parseAddress(value: string): URL | undefined {
     return undefined;
   }
 }
-
-/** smtp(s)://user:pass@host:port with user and password URL-encoded. */
-const smtpSchema = z.pipe(
-  textSchema,
-  z.string().check(
-    z.superRefine((value, ctx) => {
-      if (value === '') return;
-      const url = parseAddress(value);
-      if (!url || !['smtp:', 'smtps:'].includes(url.protocol) || !url.hostname) {
-        ctx.issues.push({
-          code: 'custom',
-          input: '***',
-          message:
-            'expected smtp://user:password@host:port or smtps://…; write %, #, ?, / and @ in the user or password as %25, %23, %3F, %2F and %40',
-        });
-        return;
-      }
-      if (url.search || url.hash || (url.pathname && url.pathname !== '/')) {
-        ctx.issues.push({
-          code: 'custom',
-          input: '***',
-          message: 'the address has a path, ? or #: write %, #, ?, / in the user or password as %25, %23, %3F, %2F',
-        });
-        return;
-      }
-      try {
-        decodeURIComponent(url.username);
-        decodeURIComponent(url.password);
-      } catch {
-        ctx.issues.push({
-          code: 'custom',
-          input: '***',
-          message: 'the user or password holds a % that is not an escape: write it as %25',
-        });
-      }
-    }),
-  ),
-);
 
 /** A header name is an HTTP token; a value is one line of Latin-1 (what HTTP can carry). */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -171,10 +143,7 @@ export function zodOf(spec: FieldSpec): z.ZodMiniType {
       schema = textSchema;
       break;
     case 'url':
-      schema = addressCheck(['http:', 'https:'], 'expected an http:// or https:// address');
-      break;
-    case 'smtp':
-      schema = smtpSchema;
+      schema = addressSchema(spec);
       break;
     case 'list':
       schema = listSchema;
@@ -203,9 +172,10 @@ export function jsonSchemaOf(spec: FieldSpec): Record<string, unknown> {
       case 'text':
         return { type: ['string', 'number'] };
       case 'url':
-        return { type: 'string', pattern: '^(https?://|\\$\\{)' };
-      case 'smtp':
-        return { type: 'string', pattern: '^(smtps?://|\\$\\{)' };
+        return {
+          type: 'string',
+          pattern: `^(${(spec.protocols ?? ['http:', 'https:']).map((p) => `${p}//`).join('|')}|\\$\\{)`,
+        };
       case 'list':
         return { anyOf: [{ type: 'string' }, { type: 'array', items: { type: ['string', 'number'] } }] };
       case 'bool':
@@ -225,5 +195,5 @@ export function jsonSchemaOf(spec: FieldSpec): Record<string, unknown> {
 
 /** Whether a secret field holds an address (its host stays visible, its credentials do not). */
 export function isAddress(spec: FieldSpec): boolean {
-  return spec.kind === 'url' || spec.kind === 'smtp';
+  return spec.kind === 'url';
 }

@@ -23,6 +23,23 @@ export interface SmtpSettings {
   pass: string;
 }
 
+/** What is wrong with an SMTP address, in one sentence: user and password must be URL-encoded. */
+const ENCODE = 'write %, #, ?, / and @ in the user or password as %25, %23, %3F, %2F and %40';
+
+function smtpProblem(value: string): string | undefined {
+  const url = new URL(value);
+  if (url.search || url.hash || (url.pathname && url.pathname !== '/')) {
+    return `expected smtp://user:password@host:port; the address has a path, ? or #: ${ENCODE}`;
+  }
+  try {
+    decodeURIComponent(url.username);
+    decodeURIComponent(url.password);
+  } catch {
+    return 'the user or password holds a % that is not an escape: write it as %25';
+  }
+  return undefined;
+}
+
 export function parseSmtp(address: string): SmtpSettings {
   const url = new URL(address);
   const secure = url.protocol === 'smtps:';
@@ -157,7 +174,10 @@ export const email: SendDriver = {
   summary: 'Email over SMTP (STARTTLS when offered)',
   fields: {
     smtp: {
-      kind: 'smtp',
+      kind: 'url',
+      protocols: ['smtp:', 'smtps:'],
+      hint: `smtp://user:password@host:port; ${ENCODE}`,
+      check: smtpProblem,
       secret: true,
       required: true,
       description: 'smtp://user:password@host:port (STARTTLS when offered) or smtps://… (a credential).',
