@@ -101,7 +101,7 @@ async function runFlow(io: PlatformIO, options: RunOptions): Promise<number> {
     })),
     payload,
     ci,
-    { timeZone: settings.timeZone, nowSeconds },
+    { timeZone: settings.timeZone, nowSeconds, failedLogs: context.failedLogs },
   );
   if (errors.length) return reportProblems(io, errors);
 
@@ -117,6 +117,7 @@ async function runFlow(io: PlatformIO, options: RunOptions): Promise<number> {
         previousStatus: context.previousStatus,
         stagesUnavailable: context.stagesUnavailable,
         repository: repositoryEntry(context),
+        failedLogs: context.failedLogs,
       });
       messages.set(language, message);
     }

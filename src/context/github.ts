@@ -398,6 +398,16 @@ export async function readGitHubContext(env: Env, options: GitHubOptions): Promi
     previousStatus: previous.status,
     previousUnknown: previous.unknown,
     origin: { runId, attempt: Number(attempt) || 1, project: repo, stages: stagesSource, incomplete },
+    logSource: apiJobs
+      ? {
+          platform: 'github',
+          api: apiBase(env),
+          token: options.token,
+          owner,
+          repo: repoName,
+          jobs: apiJobs,
+        }
+      : undefined,
     committers: committersOf(event),
   };
 }

@@ -208,6 +208,13 @@ export async function readGitLabContext(env: Env, options: GitLabOptions): Promi
     previousStatus: previous.status,
     previousUnknown: previous.unknown,
     origin: origin(env, 'api', incomplete || undefined),
+    logSource: {
+      platform: 'gitlab',
+      api,
+      token: options.token,
+      projectId: env.CI_PROJECT_ID || '',
+      jobs: jobs.items.filter((job) => !own(job)),
+    },
   };
 }
 

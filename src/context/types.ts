@@ -1,4 +1,5 @@
 import type { Platform } from '../io/types.js';
+import type { FailedLog } from './logs.js';
 
 /** One CI job, already in Zadig's words (or an unknown vendor word, kept as given). */
 export interface JobRecord {
@@ -87,6 +88,10 @@ export interface PipelineContext {
   origin?: ContextOrigin | undefined;
   /** The authors of the commits of this run (for email's `$committers`). */
   committers?: { login: string; name: string; email: string }[];
+  /** Where the failed jobs' logs can be read (SPEC §12), when the API was read: the raw jobs. */
+  logSource?: LogSource | undefined;
+  /** The last lines of the failed steps' logs, when `log-lines` asked for them. */
+  failedLogs?: FailedLog[] | undefined;
 }
 
 export interface AdapterIO {
@@ -94,3 +99,8 @@ export interface AdapterIO {
   info(line: string): void;
   debug(line: string): void;
 }
+
+/** The API a run's jobs came from, and those jobs as the API gave them (their logs are read on demand). */
+export type LogSource =
+  | { platform: 'github'; api: string; token: string; owner: string; repo: string; jobs: readonly unknown[] }
+  | { platform: 'gitlab'; api: string; token: string; projectId: string; jobs: readonly unknown[] };

@@ -3,6 +3,8 @@
 import type { Language } from '../config/schema.js';
 import { payloadCommit, type ZadigPayload, type ZadigRepository } from '../payload.js';
 import { formatTime } from '../time.js';
+import { fitLastLines } from '../context/log-clean.js';
+import type { FailedLog } from '../context/logs.js';
 import { texts, type Change, type Texts } from './i18n.js';
 import type { StagesUnavailable } from '../context/types.js';
 import { NO_MENTIONS, type Mentions } from './mentions.js';
@@ -40,7 +42,12 @@ export interface Message {
   body: Render | undefined;
   /** Lines about what the message cannot show (e.g. stages without an API token). */
   notes: string[];
+  /** The last lines of failed steps' logs (SPEC §12), already cut to fit a message. */
+  logs: FailedLog[];
 }
+
+/** The characters of log lines shown per failed job (three jobs at most). */
+const LOG_CHARS = 1500;
 
 /** Pipeline values are capped before rendering, so that no one value crowds out the rest. */
 const CAP = { title: 200, fact: 500, commit: 500, error: 2000, jobs: 40 };
@@ -105,6 +112,8 @@ export interface MessageOptions {
   stagesUnavailable?: StagesUnavailable | undefined;
   /** The commit, when the payload has no job to carry it (no stages without an API token). */
   repository?: ZadigRepository | undefined;
+  /** The last lines of failed steps' logs, when `log-lines` asked for them. */
+  failedLogs?: readonly FailedLog[] | undefined;
 }
 
 /** The default message of a run, without mentions or a custom title and body. */
@@ -170,6 +179,8 @@ export function buildMessage(payload: ZadigPayload, options: MessageOptions): Me
     mentions: NO_MENTIONS,
     body: undefined,
     notes: options.stagesUnavailable ? [t.stagesUnavailable[options.stagesUnavailable]] : [],
+    // Each job's excerpt keeps its last lines within a size every target can show whole.
+    logs: (options.failedLogs ?? []).map((log) => ({ ...log, lines: fitLastLines(log.lines, LOG_CHARS) })),
   };
 }
 

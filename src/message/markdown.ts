@@ -8,6 +8,13 @@ export interface Dialect {
   link(text: string, url: string): string;
   /** Written before each fact line (e.g. `- ` or a heading marker). */
   bullet: string;
+  /** Log lines as a block of code; default: a fenced block of escaped lines. */
+  code?: (lines: readonly string[]) => string;
+}
+
+/** A fenced block: each line escaped, and a fence inside a line broken so it cannot close it. */
+export function fencedCode(lines: readonly string[], escape: (text: string) => string): string {
+  return ['```', ...lines.map((line) => escape(line).replace(/```/g, '`\u200b``')), '```'].join('\n');
 }
 
 /** A URL made safe inside markdown link syntax. */
@@ -45,8 +52,16 @@ export function commitLine(message: Message, d: Dialect): string | undefined {
   return `${d.bullet}${d.bold(d.escape(message.texts.commit))}: ${branch}${sha} ${d.escape(c.message)}`.trimEnd();
 }
 
+/** The error, then the last lines of each failed step's log (SPEC §12) as code blocks. */
 export function errorLine(message: Message, d: Dialect): string | undefined {
-  return message.error ? `${d.bullet}${d.bold(d.escape(message.texts.error))}: ${d.escape(message.error)}` : undefined;
+  const parts = message.error
+    ? [`${d.bullet}${d.bold(d.escape(message.texts.error))}: ${d.escape(message.error)}`]
+    : [];
+  for (const log of message.logs) {
+    const code = d.code ? d.code(log.lines) : fencedCode(log.lines, d.escape);
+    parts.push(`${d.bold(d.escape(message.texts.logOf(log.job, log.step)))}\n${code}`);
+  }
+  return parts.length ? parts.join('\n') : undefined;
 }
 
 /** The user's message rendered for this dialect, else the default details. */

@@ -20,6 +20,7 @@ export function plainText(message: Message): string {
         `${t.commit}: ${message.commit.branch} ${message.commit.shortSha} ${message.commit.message}`.trimEnd(),
       );
     if (message.error) lines.push('', `${t.error}: ${message.error}`);
+    for (const log of message.logs) lines.push('', `${t.logOf(log.job, log.step)}:`, ...log.lines.map((l) => `  ${l}`));
   }
   if (message.url) lines.push('', `${t.clickForMore}: ${message.url}`);
   return `${lines.join('\n')}\n`;

@@ -51,6 +51,7 @@ export function templateData(
   language: Texts | undefined,
   ci: Record<string, string>,
   nowSeconds: number,
+  failedLogs: readonly { job: string; step: string; lines: readonly string[] }[] = [],
 ): Record<string, unknown> {
   const w = payload.workflow;
   const t = language ?? texts('en');
@@ -63,6 +64,7 @@ export function templateData(
     duration: w.start_time ? formatDuration(end - w.start_time, t) : '',
     short_sha: sha.slice(0, 7),
     ci,
+    failed_logs: failedLogs,
   };
 }
 
@@ -228,6 +230,13 @@ export function placeholderData(value: unknown): unknown {
   return value;
 }
 
+/** A failed job's last log lines, as templates see them (`failed_logs`). */
+export interface TemplateLog {
+  job: string;
+  step: string;
+  lines: readonly string[];
+}
+
 /** A target's rendered templates: its title (plain text), body and webhook body. */
 export interface TargetTemplates {
   title?: string | undefined;
@@ -254,7 +263,7 @@ export async function prepareTemplates(
   targets: readonly Templated[],
   payload: ZadigPayload,
   ci: Record<string, string>,
-  options: { timeZone: string; nowSeconds: number },
+  options: { timeZone: string; nowSeconds: number; failedLogs?: TemplateLog[] | undefined },
 ): Promise<{ templates: Map<string, TargetTemplates>; errors: string[] }> {
   const templates = new Map<string, TargetTemplates>();
   const errors: string[] = [];
@@ -264,7 +273,7 @@ export async function prepareTemplates(
   const { jsonErrorPosition, describePosition } = await import('../json-position.js');
   for (const target of templated) {
     const language = texts(target.language);
-    const data = templateData(payload, language, ci, options.nowSeconds);
+    const data = templateData(payload, language, ci, options.nowSeconds, options.failedLogs);
     const where = (field: string) => `targets[${target.index}].${field} (${target.type} "${target.name}")`;
     const prepare = (field: string, source: string | undefined, json = false) => {
       if (source === undefined) return undefined;

@@ -28,7 +28,12 @@ function cutAtCharacters(text: string, fits: (candidate: string) => boolean): st
  */
 export function truncateTo(text: string, max: number, marker: string, size: (s: string) => number): string {
   if (size(text) <= max) return text;
-  const withMarker = (head: string) => `${head.replace(/\s+$/, '')}\n${marker}`;
+  // A cut inside a fenced code block closes the block, so the markup stays whole.
+  const withMarker = (head: string) => {
+    const kept = head.replace(/\s+$/, '');
+    const open = (kept.match(/```/g) ?? []).length % 2 === 1;
+    return `${kept}${open ? '\n```' : ''}\n${marker}`;
+  };
   if (size(withMarker('')) > max) return cutAtCharacters(marker, (c) => size(c) <= max);
   const fits = (head: string) => size(withMarker(head)) <= max;
   const head = cutAtCharacters(text, fits);

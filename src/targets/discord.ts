@@ -2,7 +2,15 @@
 // status, and allowed_mentions naming exactly the configured users (SPEC §9.19).
 import { judgeHttp } from '../http.js';
 import type { Tone } from '../message/index.js';
-import { commitLine, details, errorLine, markdownDialect, safeUrl, stageLines } from '../message/markdown.js';
+import {
+  commitLine,
+  details,
+  errorLine,
+  fencedCode,
+  markdownDialect,
+  safeUrl,
+  stageLines,
+} from '../message/markdown.js';
 import { codePoints, truncateTo } from '../message/truncate.js';
 import { JSON_HEADERS, option, parseBody, type HttpDriver } from './types.js';
 
@@ -47,7 +55,11 @@ export const discord: HttpDriver = {
   },
   mentions: { field: 'discord', by: [] },
   build({ target, message }) {
-    const d = markdownDialect(escapeDiscord);
+    // In a code block backslashes would show: only `@` is broken there (and fences), never a ping.
+    const d = {
+      ...markdownDialect(escapeDiscord),
+      code: (lines: readonly string[]) => fencedCode(lines, (line) => line.replace(/@/g, '@\u200b')),
+    };
     const { mentions } = message;
     // One id that is not a snowflake makes Discord refuse the whole message (50035).
     const ids = mentions.ids.filter((id) => SNOWFLAKE.test(id));

@@ -113,7 +113,12 @@ export function emailHtml(message: Message): string {
   const commit = message.commit
     ? `<p><b>${e(t.commit)}</b>: ${e(message.commit.branch)} ${href(message.commit.url) ? `<a href="${href(message.commit.url)}">${e(message.commit.shortSha)}</a>` : e(message.commit.shortSha)} ${e(message.commit.message)}</p>`
     : '';
-  const error = message.error ? `<p><b>${e(t.error)}</b>:</p><pre>${e(message.error)}</pre>` : '';
+  const error = [
+    message.error ? `<p><b>${e(t.error)}</b>:</p><pre>${e(message.error)}</pre>` : '',
+    ...message.logs.map(
+      (log) => `<p><b>${e(t.logOf(log.job, log.step))}</b>:</p><pre>${e(log.lines.join('\n'))}</pre>`,
+    ),
+  ].join('');
   const link = href(message.url) ? `<p><a href="${href(message.url)}">${e(t.clickForMore)}</a></p>` : '';
   if (message.body) {
     const custom = `<pre style="white-space:pre-wrap;font-family:inherit">${message.body(escapeHtml)}</pre>`;

@@ -29,6 +29,8 @@ const cardDialect: Dialect = {
   bold: (text) => `<b>${text}</b>`,
   link: (text, url) => (safeUrl(url) ? `<a href="${safeUrl(url).replace(/&/g, '&amp;')}">${text}</a>` : text),
   bullet: '',
+  // Card text has no code block: the log lines in grey.
+  code: (lines) => `<font color="#5f6368">${lines.map(escapeCardHtml).join('\n')}</font>`,
 };
 
 /** Card HTML cut to `max` JSON bytes: never inside a tag or an entity, open tags closed. */

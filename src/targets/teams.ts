@@ -29,7 +29,11 @@ export const teams: HttpDriver = {
   },
   mentions: { field: 'teams', by: ['email'] },
   build({ target, message }) {
-    const d = markdownDialect(escapeTeams);
+    // A TextBlock has no code block: each log line is a paragraph of its own.
+    const d = {
+      ...markdownDialect(escapeTeams),
+      code: (lines: readonly string[]) => lines.map(escapeTeams).join('\n\n'),
+    };
     const { mentions } = message;
     const people = [...mentions.emails, ...mentions.ids];
     const warnings = [

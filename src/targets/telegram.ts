@@ -93,6 +93,7 @@ const telegramDialect: Dialect = {
   bold: (text) => `<b>${text}</b>`,
   link: (text, url) => (href(url) ? `<a href="${href(url)}">${text}</a>` : text),
   bullet: '',
+  code: (lines) => `<pre>${lines.map(escapeTelegram).join('\n')}</pre>`,
 };
 
 /** A chat id (a number, -100… for groups and channels) or a public @channelusername. */
