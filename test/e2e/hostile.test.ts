@@ -536,6 +536,22 @@ describe('item 21: untrusted text on GitHub', () => {
     ]);
   });
 
+  it.each([
+    ['normal', {}],
+    ['debug', { RUNNER_DEBUG: '1' }],
+  ])('prints no vendor answer as a workflow command (%s mode)', async (_mode, debug) => {
+    const hostile = '\n::error::vendor says hi\n##[set-output name=status]passed\n';
+    const hook = await receiver([{ status: 400, body: hostile }]);
+    const chat = await receiver([{ status: 200, body: JSON.stringify({ errcode: 1, errmsg: hostile }) }]);
+    const run = await onGitHub({
+      ...debug,
+      INPUT_TARGETS: `- {type: webhook, webhook: "${hook.url}/h"}\n- {type: dingtalk, webhook: "${chat.url}/robot/send?access_token=dd-0123456789"}`,
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\n').filter((line) => /^::error::vendor|^##\[/.test(line))).toEqual([]);
+    expect(results(run).map((r) => r.state)).toEqual(['failed', 'failed']);
+  });
+
   it("fences an email preview's job names and commit lines in a dry run", async () => {
     const event = example('push');
     // The commit's first line is the remark an email preview prints.
