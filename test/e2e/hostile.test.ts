@@ -356,6 +356,21 @@ describe('item 14: DingTalk rate limit', () => {
   });
 });
 
+describe("a vendor's words, however long", () => {
+  it('prints the first 200 characters of a 1 MB error message, on one line, the token hidden before the cut', async () => {
+    const token = 'dd-token-0123456789abcdef';
+    const errmsg = `bad\nrobot ${'x'.repeat(180)} ${token} ${'y'.repeat(1_000_000)}`;
+    const dingtalk = await receiver([{ body: JSON.stringify({ errcode: 400102, errmsg }) }]);
+    const run = await onGitHub({
+      INPUT_TARGETS: `- {type: dingtalk, name: dd, webhook: "${dingtalk.url}/robot/send?access_token=${token}"}`,
+    });
+    const shown = `bad robot ${'x'.repeat(180)} *** ${'y'.repeat(200)}`.slice(0, 200);
+    expect(results(run).map((r) => r.error)).toEqual([`DingTalk rejected the message (400102 ${shown}…)`]);
+    expect(run.stdout.length + run.summary.length + run.outputs.results!.length).toBeLessThan(20_000);
+    expect(run.code).toBe(0);
+  });
+});
+
 describe('item 15: one bad mention entry', () => {
   it('makes no vendor refuse the whole message; Discord leaves out a non-snowflake with a warning', async () => {
     const vendors: [string, Emulator][] = [
