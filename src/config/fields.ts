@@ -62,8 +62,23 @@ function addressCheck(protocols: readonly string[], hint: string) {
         const url = parseAddress(value);
         return url !== undefined && protocols.includes(url.protocol) && url.hostname !== '';
       }, hint),
+      // Sending decodes the user and password: a stray % there would fail every attempt.
+      z.refine((value) => {
+        const url = parseAddress(value);
+        return !url || credentialsDecode(url);
+      }, 'the user or password holds a % that is not an escape: write it as %25'),
     ),
   );
+}
+
+function credentialsDecode(url: URL): boolean {
+  try {
+    decodeURIComponent(url.username);
+    decodeURIComponent(url.password);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function parseAddress(value: string): URL | undefined {
@@ -98,10 +113,7 @@ const smtpSchema = z.pipe(
         });
         return;
       }
-      try {
-        decodeURIComponent(url.username);
-        decodeURIComponent(url.password);
-      } catch {
+      if (!credentialsDecode(url)) {
         ctx.issues.push({
           code: 'custom',
           input: '***',
