@@ -169,6 +169,26 @@ describe('item 1: values that cannot go into a header', () => {
     expect(other.requests.map((r) => r.headers['x-api-key'])).toEqual(['key-from-file-77']);
   });
 
+  it('fails only its target, naming the header, when a value HTTP cannot carry comes from a secret', async () => {
+    const hook = await receiver();
+    const other = await receiver();
+    const run = await onGitHub({
+      TOKEN: 'tok-line-one\ntok-line-two',
+      INPUT_TARGETS: `- {type: webhook, name: bad, webhook: "${hook.url}/h", secret: "\${TOKEN}"}\n- {type: webhook, name: good, webhook: "${other.url}/h"}`,
+    });
+    expect(run.code).toBe(0);
+    expect(results(run).map((r) => [r.name, r.state, r.error])).toEqual([
+      [
+        'bad',
+        'failed',
+        'the value of header "X-Zadig-Token" cannot be sent (a line break, control character or character outside Latin-1)',
+      ],
+      ['good', 'sent', null],
+    ]);
+    expect([hook.requests.length, other.requests.length]).toEqual([0, 1]);
+    expect(run.summary).toContain('X-Zadig-Token');
+  });
+
   it('refuses a header value outside Latin-1 when the config loads, naming the header', async () => {
     const hook = await receiver();
     const run = await onGitHub({
@@ -184,6 +204,20 @@ describe('item 1: values that cannot go into a header', () => {
 });
 
 describe('item 2: addresses checked when the config loads', () => {
+  it('names a webhook address whose user or password holds a stray %, instead of failing every attempt', async () => {
+    const hook = await receiver();
+    const run = await onGitHub({
+      INPUT_TARGETS: `- {type: webhook, webhook: "http://hookuser9:pa%zz@127.0.0.1:9/h"}\n- {type: webhook, webhook: "${hook.url.replace('//', '//hookuser9:pa%25ss@')}/ok"}`,
+    });
+    expect(run.code).toBe(1);
+    expect(configErrors(run)).toEqual([
+      '::error::The configuration has 1 problem; nothing was sent:',
+      // As a workflow command, % is written %25.
+      '::error::  targets[0].webhook: the user or password holds a %25 that is not an escape: write it as %2525',
+    ]);
+    expect(hook.requests).toEqual([]);
+  });
+
   it.each([
     ['a send', {}],
     ['a dry run', { 'INPUT_DRY-RUN': 'true' }],
