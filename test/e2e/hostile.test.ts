@@ -10,7 +10,7 @@ import { connect, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync, brotliCompressSync } from 'node:zlib';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { VERSION } from '../../src/version.js';
 import { example } from '../helpers/examples.js';
@@ -57,7 +57,7 @@ function configErrors(run: RunResult): string[] {
 
 /** A DingTalk stand-in that answers with `body` compressed as `encoding`; records headers. */
 async function compressingDingTalk(
-  encoding: 'gzip' | 'br',
+  encoding: 'gzip' | 'deflate' | 'br',
   body: unknown,
 ): Promise<{ webhook: string; headers: IncomingHttpHeaders[] }> {
   const headers: IncomingHttpHeaders[] = [];
@@ -67,7 +67,8 @@ async function compressingDingTalk(
     req.on('end', () => {
       const text = JSON.stringify(body);
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': encoding });
-      res.end(encoding === 'gzip' ? gzipSync(text) : brotliCompressSync(text));
+      const compress = { gzip: gzipSync, deflate: deflateSync, br: brotliCompressSync }[encoding];
+      res.end(compress(text));
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -98,14 +99,16 @@ function results(run: RunResult): Result[] {
 const states = (run: RunResult) => results(run).map((r) => [r.name, r.state]);
 
 describe('hostile answers and inputs', () => {
-  it('reads a compressed vendor answer (gzip, br) and sends User-Agent and Accept-Encoding: identity', async () => {
+  it('reads a compressed vendor answer (gzip, deflate, br) and sends User-Agent and Accept-Encoding: identity', async () => {
     const accepting = await compressingDingTalk('gzip', { errcode: 0, errmsg: 'ok' });
+    const deflated = await compressingDingTalk('deflate', { errcode: 0, errmsg: 'ok' });
     const refusing = await compressingDingTalk('br', { errcode: 310000, errmsg: 'keywords not in content' });
     const run = await runDist({
       env: githubEnv({
         INPUT_STATUS: 'success',
         INPUT_TARGETS: [
           `- {type: dingtalk, name: accepting, webhook: "${accepting.webhook}"}`,
+          `- {type: dingtalk, name: deflated, webhook: "${deflated.webhook}"}`,
           `- {type: dingtalk, name: refusing, webhook: "${refusing.webhook}"}`,
         ].join('\n'),
       }),
@@ -115,9 +118,10 @@ describe('hostile answers and inputs', () => {
       results(run).map((r) => [r.name, r.ok, r.error?.startsWith('DingTalk rejected the message (310000') ?? null]),
     ).toEqual([
       ['accepting', true, null],
+      ['deflated', true, null],
       ['refusing', false, true],
     ]);
-    for (const headers of [...accepting.headers, ...refusing.headers]) {
+    for (const headers of [...accepting.headers, ...deflated.headers, ...refusing.headers]) {
       expect([headers['user-agent'], headers['accept-encoding']]).toEqual([`workflow-notify/${VERSION}`, 'identity']);
     }
   });
