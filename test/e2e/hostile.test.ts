@@ -1,8 +1,9 @@
 // Hostile answers and inputs, through dist/index.js: issue 11's fault-and-hostility suite, one
-// test (or a few) per item, each failing on the dist of cbbdf3b. Items 4–9 (secrets) are in
-// hostile-secrets.test.ts; item 3 through needs and the GitHub API, and item 17's page loop, are in
-// truth.test.ts; item 21's commit and PR title on GitHub in commands.test.ts. Every server is on
-// loopback.
+// test (or a few) per item, each failing on the dist of cbbdf3b unless it guards a promise that
+// dist already kept (item 15's vendors, NO_PROXY). Items 4–9 (secrets) are in
+// hostile-secrets.test.ts; item 3 through needs and the GitHub API, and item 17's page loop, in
+// truth.test.ts, and its 60 s limit in context-deadline.test.ts; item 21's commit and PR title on
+// GitHub in commands.test.ts. Every server is on loopback.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
