@@ -81,6 +81,14 @@ export function skippedResult(target: Target, reason: string): TargetResult {
   };
 }
 
+/** A failure is one line of at most this many characters, whatever a vendor answered. */
+const MAX_ERROR = 1000;
+
+function cut(message: string): string {
+  const line = message.replace(/\s*[\r\n]+\s*/g, ' ');
+  return line.length > MAX_ERROR ? `${Array.from(line).slice(0, MAX_ERROR).join('')}…` : line;
+}
+
 /** `tries`: the attempts of the request that failed (the total may include a token request). */
 function result(
   delivery: Delivery,
@@ -95,7 +103,8 @@ function result(
   return {
     ...base,
     state: 'failed',
-    error: `${outcome.message}${tries > 1 ? ` (after ${tries} attempts)` : ''}`,
+    // Redacted (by the HTTP layer, or below for other targets) before it is cut here.
+    error: `${cut(outcome.message)}${tries > 1 ? ` (after ${tries} attempts)` : ''}`,
     failure: outcome.code ? { kind: 'refused', code: outcome.code } : { kind: 'error' },
   };
 }
@@ -149,6 +158,9 @@ async function sendTarget(
     };
     const sent = await definition.send(input, tools);
     sent.warnings.forEach((w) => hooks.warning(`${who}: ${w}`));
+    // A library's error (SMTP) may quote what it was given: redacted before anything cuts it.
+    if (!sent.outcome.ok && hooks.redact)
+      sent.outcome = { ...sent.outcome, message: hooks.redact(sent.outcome.message) };
     // Per-receiver failures carry their own story: no "(after N attempts)" summed over look-ups.
     const done = result(
       delivery,

@@ -73,7 +73,11 @@ export class Redactor {
     const tokens = pairs.map((pair) => Buffer.from(pair, 'utf8').toString('base64'));
     for (const token of tokens) this.forms.add(token);
     this.sorted = undefined;
-    return [...new Set([...tokens, ...pairs.flatMap((pair) => this.add(pair)), ...this.add(user), ...this.add(pass)])];
+    // The pair with NUL bytes is hidden here but never sent to a mask (no NUL reaches the log). A
+    // user name alone is not a secret: hiding it everywhere would mangle ordinary words.
+    const plain = this.add(pairs[0]);
+    for (const form of formsOf(pairs[1] as string)) this.forms.add(form);
+    return [...new Set([...tokens, ...plain, ...this.add(pass)])];
   }
 
   /** Registers a URL whose path or query may hold credentials: the whole URL and its secret parts. */

@@ -77,8 +77,13 @@ export function headline(report: Pick<RunReport, 'status' | 'run' | 'results' | 
   return `${icon} ${report.run} ${report.status} — ${what}`;
 }
 
+/** A table cell of text from outside (a vendor's answer): no markup, no link, no image. */
 function cell(value: string): string {
-  return value.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return value
+    .replace(/\r?\n/g, ' ')
+    .replace(/[\\[\]|]/g, '\\$&')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 }
 
 export function summaryMarkdown(report: RunReport): string {

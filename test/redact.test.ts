@@ -89,12 +89,16 @@ describe('Redactor', () => {
     expect(redactor.redact(`before ${form} after`)).toBe('before *** after');
   });
 
-  it('hides Basic credentials: each part, user:pass and its base64', () => {
+  it('hides Basic credentials: the password, user:pass and its base64, but not the user name alone', () => {
     const redactor = new Redactor();
-    redactor.addBasic('robot-user', 'pa55word');
+    const masks = redactor.addBasic('robot-user', 'pa55word');
     const token = Buffer.from('robot-user:pa55word').toString('base64');
     expect(redactor.redact(`Authorization: Basic ${token}`)).toBe('Authorization: Basic ***');
-    expect(redactor.redact('user robot-user pass pa55word')).toBe('user *** pass ***');
+    expect(redactor.redact('login robot-user:pa55word')).toBe('login ***');
+    // A user name is no credential (hiding "hook" would print "web***"); no NUL goes to a mask.
+    expect(redactor.redact('user robot-user pass pa55word')).toBe('user robot-user pass ***');
+    expect(masks.some((mask) => mask.includes('\0'))).toBe(false);
+    expect(redactor.redact(Buffer.from('\0robot-user\0pa55word').toString('base64'))).toBe('***');
   });
 
   it('hides the credentials of a URL, including the Basic token they make', () => {

@@ -69,11 +69,28 @@ function addressSchema(spec: FieldSpec) {
         if (value === '') return;
         const url = parseAddress(value);
         const parsed = url && protocols.includes(url.protocol) && url.hostname !== '';
-        const problem = parsed ? spec.check?.(value) : spec.hint ? `${expected}: ${spec.hint}` : expected;
+        // Sending decodes the user and password: a stray % there would fail every attempt.
+        const problem = !parsed
+          ? spec.hint
+            ? `${expected}: ${spec.hint}`
+            : expected
+          : !credentialsDecode(url)
+            ? 'the user or password holds a % that is not an escape: write it as %25'
+            : spec.check?.(value);
         if (problem) ctx.issues.push({ code: 'custom', input: '***', message: problem });
       }),
     ),
   );
+}
+
+function credentialsDecode(url: URL): boolean {
+  try {
+    decodeURIComponent(url.username);
+    decodeURIComponent(url.password);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function parseAddress(value: string): URL | undefined {

@@ -98,6 +98,9 @@ const ADDRESS_FIELDS: ReadonlySet<string> = new Set([
   ),
 ]);
 
+/** What an unset address becomes in a dry run (`.invalid` names never resolve). */
+const PLACEHOLDER_ADDRESS = 'https://unset.invalid/';
+
 const isTrue = (value: unknown) =>
   value === true || (typeof value === 'string' && /^(true|yes|on|1)$/i.test(value.trim()));
 
@@ -243,7 +246,7 @@ export async function mergeLayers(
     ? {
         names: new Set(),
         placeholder: (name, whole, key) =>
-          whole && ADDRESS_FIELDS.has(key) ? `https://unset.invalid/${name}` : `unset-${name}`,
+          whole && ADDRESS_FIELDS.has(key) ? `${PLACEHOLDER_ADDRESS}${name}` : `unset-${name}`,
       }
     : undefined;
   const raw = expandAll(merged, sources.env, '', errors, NOT_EXPANDED, unset) as Record<string, unknown>;
@@ -319,7 +322,10 @@ function parseTarget(
     }
   }
   if (errors.length > before || !parsed.success) return undefined;
-  for (const { field, problem } of definition.validate?.(data) ?? []) errors.push(`${prefix}${field}: ${problem}`);
+  for (const { field, problem } of definition.validate?.(data) ?? []) {
+    // A dry run's placeholder for an unset ${NAME} is no address to check.
+    if (!String(data[field] ?? '').startsWith(PLACEHOLDER_ADDRESS)) errors.push(`${prefix}${field}: ${problem}`);
+  }
   return errors.length > before ? undefined : data;
 }
 

@@ -189,7 +189,12 @@ export async function loadTemplateEngine(): Promise<TemplateEngine> {
       }
       let compiled: ReturnType<typeof hb.compile>;
       try {
-        compiled = hb.compile(separateBraces(source), { strict: true, knownHelpersOnly: false });
+        // `log` is unregistered, but as a built-in "known" helper it would compile to a call of nothing.
+        compiled = hb.compile(separateBraces(source), {
+          strict: true,
+          knownHelpersOnly: false,
+          knownHelpers: { log: false },
+        });
       } catch (error) {
         return { error: `${name}: not a valid template (${(error as Error).message.split('\n')[0]})` };
       }
@@ -211,6 +216,9 @@ export async function loadTemplateEngine(): Promise<TemplateEngine> {
         if (error instanceof TooLarge) return { error: `${name}: the template renders more than 1 MiB` };
         const message = (error as Error).message.split('\n')[0] ?? '';
         const missing = /"([^"]+)" not defined/.exec(message)?.[1];
+        if (missing && calledWithArguments(source, missing)) {
+          return { error: `${name}: "${missing}" is not a helper; helpers: ${helperNames(hb).join(', ')}` };
+        }
         return missing
           ? { error: `${name}: unknown variable "${pathAsWritten(source, missing)}"; known: ${known.join(', ')}` }
           : { error: `${name}: the template failed (${message})` };
@@ -218,6 +226,17 @@ export async function loadTemplateEngine(): Promise<TemplateEngine> {
       return { render };
     },
   };
+}
+
+/** Whether the template calls `name` with arguments (`{{name x}}`, `{{#name x}}`): a helper, not a variable. */
+function calledWithArguments(source: string, name: string): boolean {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`\\{\\{[~#^]?\\s*${escaped}\\s+[^\\s}~]`).test(source);
+}
+
+/** The helpers a template may call, for an error naming an unknown one. */
+function helperNames(hb: { helpers: Record<string, unknown> }): string[] {
+  return Object.keys(hb.helpers).filter((helper) => !/^_|Missing$/.test(helper));
 }
 
 /** The data's shape with every text replaced: a body's JSON validity must not depend on the run. */

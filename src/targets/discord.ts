@@ -1,6 +1,7 @@
 // Discord webhook with ?wait=true (so the answer confirms the message): an embed coloured by
 // status, and allowed_mentions naming exactly the configured users (SPEC §9.19).
 import { judgeHttp } from '../http.js';
+import { parseAddress } from '../config/fields.js';
 import type { Tone } from '../message/index.js';
 import {
   commitLine,
@@ -54,6 +55,12 @@ export const discord: HttpDriver = {
     },
   },
   mentions: { field: 'discord', by: [] },
+  validate(options) {
+    const url = parseAddress(String(options.webhook ?? ''));
+    return url && !/\/webhooks\/\d+\/[^/]+/.test(url.pathname)
+      ? [{ field: 'webhook', problem: 'expected a Discord webhook address: …/api/webhooks/<id>/<token>' }]
+      : [];
+  },
   build({ target, message }) {
     // In a code block backslashes would show: only `@` is broken there (and fences), never a ping.
     const d = {

@@ -31,12 +31,6 @@ function smtpProblem(value: string): string | undefined {
   if (url.search || url.hash || (url.pathname && url.pathname !== '/')) {
     return `expected smtp://user:password@host:port; the address has a path, ? or #: ${ENCODE}`;
   }
-  try {
-    decodeURIComponent(url.username);
-    decodeURIComponent(url.password);
-  } catch {
-    return 'the user or password holds a % that is not an escape: write it as %25';
-  }
   return undefined;
 }
 

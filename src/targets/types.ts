@@ -4,7 +4,15 @@
 import type { Target } from '../config/load.js';
 import type { FieldSpec } from '../config/fields.js';
 import type { Member } from '../config/schema.js';
-import type { Clock, HttpRequest, HttpResponse, Outcome, RetryPolicy, RetryResult } from '../http.js';
+import {
+  snippet,
+  type Clock,
+  type HttpRequest,
+  type HttpResponse,
+  type Outcome,
+  type RetryPolicy,
+  type RetryResult,
+} from '../http.js';
 import type { Message } from '../message/index.js';
 import type { MentionStyle } from '../message/mentions.js';
 import type { Render } from '../message/template.js';
@@ -180,7 +188,8 @@ export function judgeCode(
   return {
     ok: false,
     retryable: retryable.includes(code),
-    message: `${vendor} rejected the message (${code} ${text})${fix ? `: ${fix}` : ''}`,
+    // The answer is already redacted: its words are cut to one short line (a vendor may send megabytes).
+    message: `${vendor} rejected the message (${code} ${snippet(text)})${fix ? `: ${fix}` : ''}`,
     code: String(code),
   };
 }
