@@ -2,6 +2,8 @@
 // a later notification given the earlier ref edits the message in place; a message that is gone
 // or too old to edit gets a new one and a warning; the ref returned names what is in use.
 import { afterEach, describe, expect, it } from 'vitest';
+import { preview } from '../../src/deliver.js';
+import { TARGETS } from '../../src/targets/index.js';
 import type { BuildInput } from '../../src/targets/types.js';
 import { startFeishuApi, type FeishuApi } from '../helpers/feishu-api.js';
 import { fixtureContext, fixtureInput, fixtureTarget } from '../helpers/fixtures.js';
@@ -343,5 +345,40 @@ describe('feishu-app edits', () => {
     const second = await send(finished(target, other));
     expect(second.result.state).toBe('sent');
     expect(api.sent.map((m) => m.message_id)).toEqual(['om_1', 'om_2', 'om_3', 'om_4']);
+  });
+});
+
+describe('a dry run with message-refs', () => {
+  const shownRequests = (input: BuildInput) =>
+    preview({ target: input.target, definition: TARGETS[input.target.type]!, events: ['passed'], input }).requests.map(
+      (r) => `${r.method} ${r.url.replace(/^http:\/\/127\.0\.0\.1:\d+/, '')}`,
+    );
+
+  it('shows the updates that would be made: chat.update for slack-app, PATCH for feishu-app', async () => {
+    const slack = fixtureTarget({
+      type: 'slack-app',
+      token: 'xoxb-1-2-t',
+      apiUrl: 'http://127.0.0.1:9',
+      receivers: ['C0OPS', 'C0NEW'],
+    });
+    expect(shownRequests(finished(slack, [{ channel: 'C0OPS', ts: '1763625900.000200' }]))).toEqual([
+      'POST /chat.update',
+      'POST /chat.postMessage',
+    ]);
+    const api = track(
+      await startFeishuApi({ appId: 'cli_x', appSecret: 'fsDryRunS3cret', users: [], chats: ['oc_ops'] }),
+    );
+    const feishu = fixtureTarget({
+      type: 'feishu-app',
+      appId: 'cli_x',
+      appSecret: 'fsDryRunS3cret',
+      domain: api.url,
+      receivers: ['oc_ops'],
+    });
+    const first = await send(started(feishu));
+    expect(shownRequests(finished(feishu, first.result.ref))).toEqual([
+      'POST /open-apis/auth/v3/tenant_access_token/internal',
+      'PATCH /open-apis/im/v1/messages/om_1',
+    ]);
   });
 });
