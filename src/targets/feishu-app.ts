@@ -1,6 +1,7 @@
 // Feishu/Lark self-built app: tenant_access_token/internal, mobiles looked up as open_ids
 // (contact/v3/users/batch_get_id), then one im/v1/messages request per receiver, the card sent as
-// a JSON string with `update_multi` so that a later notification can edit it (SPEC §11).
+// a JSON string with `update_multi` so that a later notification of the run updates it in place
+// (PATCH im/v1/messages/<id>, SPEC §11).
 import { hmacSha256Hex } from '../crypto.js';
 import type { HttpRequest, HttpResponse, Outcome } from '../http.js';
 import type { Message } from '../message/index.js';
@@ -87,6 +88,37 @@ function destinations(input: BuildInput): { list: Destination[]; missing: { entr
   };
 }
 
+/** What message-refs keeps: per receiver (an opaque digest, never its email or mobile), its message id. */
+export interface FeishuSent {
+  to: string;
+  id: string;
+}
+
+/** A receiver's key in message-refs: keyed by the app secret, so that no one can tell who it is. */
+function receiverKey(input: BuildInput, d: Destination): string {
+  const who = d.mobile ? `mobile:${d.mobile}` : `${d.type}:${d.id}`;
+  return hmacSha256Hex(option(input.target, 'app-secret'), `feishu-app receiver|${who}`).slice(0, 16);
+}
+
+/** The message the run sent earlier to this receiver, from message-refs. */
+function earlierId(input: BuildInput, d: Destination): string | undefined {
+  const refs = (input.previousRef as { messages?: unknown } | undefined)?.messages;
+  const to = receiverKey(input, d);
+  const found = (Array.isArray(refs) ? (refs as Partial<FeishuSent>[]) : []).find(
+    (ref) => ref?.to === to && typeof ref.id === 'string' && /^[\w-]+$/.test(ref.id),
+  );
+  return found?.id;
+}
+
+/** An update Feishu refuses because the message is recalled, too old or unknown: a new one is sent. */
+function editGone(response: HttpResponse): string | undefined {
+  const body = parseBody(response);
+  if (body?.code === 230011) return 'it was recalled (230011)';
+  if (body?.code === 230031) return 'Feishu updates messages for 14 days only (230031)';
+  if (body?.code === 230001 && /message_id/i.test(String(body.msg))) return 'Feishu no longer has it (230001)';
+  return undefined;
+}
+
 /** The card, within the limit, sent as a JSON string; `update_multi` lets a later step edit it. */
 function cardContent(message: Message): string {
   const mentions = larkMentions(message.mentions);
@@ -141,6 +173,15 @@ function messageRequest(input: BuildInput, to: { type: string; id: string }, con
     url: `${base(input)}/open-apis/im/v1/messages?receive_id_type=${encodeURIComponent(to.type)}`,
     headers: authorized(token),
     body: JSON.stringify({ receive_id: to.id, msg_type: 'interactive', content }),
+  };
+}
+
+function updateRequest(input: BuildInput, messageId: string, content: string, token: string): HttpRequest {
+  return {
+    method: 'PATCH',
+    url: `${base(input)}/open-apis/im/v1/messages/${encodeURIComponent(messageId)}`,
+    headers: authorized(token),
+    body: JSON.stringify({ content }),
   };
 }
 
@@ -256,22 +297,24 @@ export const feishuApp: SendDriver = {
   preview(input) {
     const { list, missing } = destinations(input);
     const content = cardContent(input.message);
-    const mobiles = [...new Set(list.flatMap((d) => (d.mobile ? [d.mobile] : [])))];
+    const mobiles = [...new Set(list.flatMap((d) => (d.mobile && !earlierId(input, d) ? [d.mobile] : [])))];
     const requests = [
       tokenRequest(input),
       ...Array.from({ length: Math.ceil(mobiles.length / MOBILES_PER_CALL) }, (_, i) =>
         lookupRequest(input, mobiles.slice(i * MOBILES_PER_CALL, (i + 1) * MOBILES_PER_CALL), TOKEN_PLACEHOLDER),
       ),
-      ...list.map((d) =>
-        messageRequest(
+      ...list.map((d) => {
+        const earlier = earlierId(input, d);
+        if (earlier) return updateRequest(input, earlier, content, TOKEN_PLACEHOLDER);
+        return messageRequest(
           input,
           d.mobile ? { type: 'open_id', id: `<open_id of ${d.shown}>` } : d,
           content,
           TOKEN_PLACEHOLDER,
-        ),
-      ),
+        );
+      }),
     ];
-    const looked = list.filter((d) => d.mobile).map((d) => `${d.shown} by mobile`);
+    const looked = list.filter((d) => d.mobile && !earlierId(input, d)).map((d) => `${d.shown} by mobile`);
     return {
       requests,
       lines: looked.length ? [`looked up when sending (not in a dry run): ${looked.join(', ')}`] : [],
@@ -295,12 +338,40 @@ export const feishuApp: SendDriver = {
     // Wrong credentials: one line for the target, nothing sent to anyone.
     if (!token.ok) return { outcome: token, attempts: session.attempts(), warnings };
 
-    const mobiles = [...new Set(list.flatMap((d) => (d.mobile ? [d.mobile] : [])))];
-    const openIds = mobiles.length ? await lookUpMobiles(input, mobiles, session.call) : new Map();
+    // Mobiles are looked up only for receivers without an earlier message to update.
+    const mobiles = [...new Set(list.flatMap((d) => (d.mobile && !earlierId(input, d) ? [d.mobile] : [])))];
+    const openIds: Map<string, Outcome<string>> = mobiles.length
+      ? await lookUpMobiles(input, mobiles, session.call)
+      : new Map();
     const content = cardContent(input.message);
     const results: ReceiverResult[] = [];
-    const messageIds: string[] = [];
+    const refs: FeishuSent[] = [];
     for (const d of list) {
+      const earlier = earlierId(input, d);
+      if (earlier) {
+        let gone: string | undefined;
+        const updated = await session.call(
+          (t) => updateRequest(input, earlier, content, t),
+          (response) => {
+            gone = editGone(response);
+            return gone ? { ok: true, value: response } : judge(response, 'Feishu', 'im:message:send_as_bot');
+          },
+        );
+        if (updated.ok && !gone) {
+          refs.push({ to: receiverKey(input, d), id: earlier });
+          results.push({ receiver: d.shown, ok: true });
+          continue;
+        }
+        if (!updated.ok) {
+          results.push({ receiver: d.shown, ok: false, error: updated.message });
+          continue;
+        }
+        warnings.push(`the earlier message to ${d.shown} cannot be updated (${gone}): a new one is sent`);
+        if (d.mobile && !openIds.has(d.mobile)) {
+          const looked = await lookUpMobiles(input, [d.mobile], session.call);
+          openIds.set(d.mobile, looked.get(d.mobile)!);
+        }
+      }
       const found: Outcome<string> = d.mobile ? openIds.get(d.mobile)! : { ok: true, value: d.id };
       if (!found.ok) {
         results.push({ receiver: d.shown, ok: false, error: found.message });
@@ -315,7 +386,7 @@ export const feishuApp: SendDriver = {
         continue;
       }
       const id = (parseBody(sent.value)?.data as { message_id?: unknown } | undefined)?.message_id;
-      if (typeof id === 'string' && id) messageIds.push(id);
+      if (typeof id === 'string' && id) refs.push({ to: receiverKey(input, d), id });
       results.push({ receiver: d.shown, ok: true });
     }
     const all = [...results, ...unreachable];
@@ -324,7 +395,7 @@ export const feishuApp: SendDriver = {
       attempts: session.attempts(),
       warnings,
       receivers: all,
-      ref: messageIds.length ? { message_ids: messageIds } : undefined,
+      ref: refs.length ? { messages: refs } : undefined,
     };
   },
 };

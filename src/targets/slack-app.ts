@@ -1,6 +1,7 @@
 // Slack app (bot token): messages to channels and to people directly. An email is looked up with
 // users.lookupByEmail, a user's DM is opened with conversations.open, then chat.postMessage sends
-// the same blocks as the webhook target. Slack answers HTTP 200 with `{ok: false, error}`.
+// the same blocks as the webhook target, or chat.update edits what the run sent there earlier
+// (SPEC §11). Slack answers HTTP 200 with `{ok: false, error}`.
 import { judgeHttp, type HttpRequest, type HttpResponse, type Outcome } from '../http.js';
 import { receiverLogins, receiversOutcome, resolveReceivers, shown, type Receiver } from './receivers.js';
 import { slackBody, type SlackBody } from './slack.js';
@@ -39,6 +40,32 @@ const HINTS: Record<string, string> = {
   msg_too_long: 'the message is too long for Slack',
   restricted_action: 'a workspace admin restricted posting to this channel',
 };
+
+/** chat.update errors that mean the earlier message cannot be edited: a new one is posted instead. */
+const GONE: Record<string, string> = {
+  message_not_found: 'it was deleted',
+  cant_update_message: 'Slack does not let the app edit it',
+  edit_window_closed: "the workspace's time limit for edits has passed",
+};
+
+/** Where this target's messages went earlier in the run (its own message-refs entry). */
+export interface SlackSent {
+  channel: string;
+  ts: string;
+}
+
+/** The ts of the message the run sent earlier to `channel`, from message-refs. */
+function earlierTs(input: BuildInput, channel: string): string | undefined {
+  const refs: unknown[] = Array.isArray(input.previousRef) ? input.previousRef : [];
+  const found = refs.find(
+    (ref): ref is SlackSent =>
+      typeof ref === 'object' &&
+      ref !== null &&
+      (ref as SlackSent).channel === channel &&
+      typeof (ref as SlackSent).ts === 'string',
+  );
+  return found?.ts;
+}
 
 /** The API base as configured, without a trailing slash. */
 function apiBase(input: BuildInput): string {
@@ -106,20 +133,30 @@ function plan(receiver: Receiver, input: BuildInput, token: string, message: Sla
     headers: headers(token, true),
     body: JSON.stringify({ channel, ...message }),
   });
-  return { lookup, open, post };
+  const update = (channel: string, ts: string): HttpRequest => ({
+    method: 'POST',
+    url: `${base}/chat.update`,
+    headers: headers(token, true),
+    body: JSON.stringify({ channel, ts, ...message }),
+  });
+  return { lookup, open, post, update };
 }
 
 function receiversOf(input: BuildInput) {
   return resolveReceivers(optionList(input.target, 'receivers'), input, STYLE);
 }
 
-/** Sends to one receiver: look-up, DM, message. The value is where the message went. */
+/**
+ * Sends to one receiver: look-up, DM, then an update of the run's earlier message there or a new
+ * message. The value is where the message is.
+ */
 async function sendOne(
   receiver: Receiver,
   input: BuildInput,
   tools: SendTools,
   message: SlackBody,
-): Promise<{ outcome: Outcome<{ channel: string; ts: string }>; attempts: number }> {
+  warnings: string[],
+): Promise<{ outcome: Outcome<SlackSent>; attempts: number }> {
   const steps = plan(receiver, input, option(input.target, 'token'), message);
   let attempts = 0;
   const call = async (method: string, request: HttpRequest) => {
@@ -141,6 +178,16 @@ async function sendOne(
     const channel = (opened.value.channel as { id?: unknown } | undefined)?.id;
     if (typeof channel !== 'string') return { outcome: unreadable('conversations.open'), attempts };
     target = channel;
+  }
+  const earlier = earlierTs(input, target);
+  if (earlier) {
+    const updated = await call('chat.update', steps.update(target, earlier));
+    if (updated.ok) return { outcome: { ok: true, value: { channel: target, ts: earlier } }, attempts };
+    const why = updated.code && Object.hasOwn(GONE, updated.code) ? GONE[updated.code] : undefined;
+    if (!why) return { outcome: updated, attempts };
+    warnings.push(
+      `the earlier message to ${shown(receiver)} cannot be updated (${updated.code}: ${why}): a new one is sent`,
+    );
   }
   const posted = await call('chat.postMessage', steps.post(target));
   if (!posted.ok) return { outcome: posted, attempts };
@@ -197,7 +244,10 @@ export const slackApp: SendDriver = {
         requests.push(steps.open(steps.lookup ? `<user of ${who}>` : receiver.value));
         channel = `<DM of ${who}>`;
       }
-      requests.push(steps.post(channel));
+      const ts = earlierTs(input, channel);
+      requests.push(ts ? steps.update(channel, ts) : steps.post(channel));
+      if (!ts && channel.startsWith('<DM') && input.previousRef !== undefined)
+        lines.push(`${who}: the run's earlier message in the DM is updated when message-refs holds it`);
     }
     return {
       requests,
@@ -209,15 +259,16 @@ export const slackApp: SendDriver = {
     const { body, warnings } = slackBody(input.message);
     const { receivers, missing } = receiversOf(input);
     const results: ReceiverResult[] = [];
-    const ref: { channel: string; ts: string }[] = [];
+    const ref: SlackSent[] = [];
+    const said = [...warnings];
     let attempts = 0;
     for (const receiver of receivers) {
-      const sent = await sendOne(receiver, input, tools, body);
+      const sent = await sendOne(receiver, input, tools, body, said);
       attempts += sent.attempts;
       const outcome = sent.outcome;
       if (!outcome.ok && outcome.code && Object.hasOwn(CREDENTIALS, outcome.code)) {
         // The token is refused: every other receiver would be too, so one line says it.
-        return { outcome, attempts, warnings };
+        return { outcome, attempts, warnings: said };
       }
       if (outcome.ok) ref.push(outcome.value);
       results.push({ receiver: shown(receiver), ok: outcome.ok, error: outcome.ok ? undefined : outcome.message });
@@ -226,7 +277,7 @@ export const slackApp: SendDriver = {
     return {
       outcome: receiversOutcome(results),
       attempts,
-      warnings,
+      warnings: said,
       receivers: results,
       ...(ref.length ? { ref } : {}),
     };

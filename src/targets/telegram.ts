@@ -206,7 +206,11 @@ async function sendToChat(
     warnings.push(`the earlier message in ${chat.label} cannot be updated (${gone}): a new one is sent`);
   }
   const sent = await tools.http(sendMessage(input, chat.chatId, text), checkTelegram);
-  return { outcome: sent.outcome, attempts: attempts + sent.attempts };
+  // Kept as the receiver was written (an @channel too), which is how the next step finds it.
+  const outcome: Outcome<TelegramSent> = sent.outcome.ok
+    ? { ok: true, value: { chatId: chat.chatId, messageId: sent.outcome.value.messageId } }
+    : sent.outcome;
+  return { outcome, attempts: attempts + sent.attempts };
 }
 
 /** What Telegram returned for a sent message: the ids `editMessageText` needs later. */

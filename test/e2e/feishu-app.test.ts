@@ -68,7 +68,10 @@ describe('feishu-app end to end', () => {
       "    ✓ oc_ops\n    ✓ $creator (ou_ann)\n    ✓ $bob (…0002)\n    ✗ …0009: Feishu found no user by this mobile in the app's range",
     );
     const refs = JSON.parse(Buffer.from(result.outputs['message-refs']!, 'base64url').toString('utf8'));
-    expect(refs).toEqual({ app: { message_ids: ['om_1', 'om_2', 'om_3'] } });
+    // Message ids by an opaque digest of each receiver: no email, no mobile.
+    expect(refs).toEqual({
+      app: { messages: ['om_1', 'om_2', 'om_3'].map((id) => ({ to: expect.stringMatching(/^[0-9a-f]{16}$/), id })) },
+    });
     expect(result.stdout).toContain(`::add-mask::${TOKEN}`);
     expect(visible(result)).not.toContain(SECRET);
     expect(visible(result)).not.toContain(TOKEN);

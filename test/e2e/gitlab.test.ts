@@ -10,13 +10,14 @@ import { stringify } from 'yaml';
 import { PIPELINE_ID, PROJECT_ID, startGitLabApi } from '../helpers/gitlab-api.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { DIST } from '../helpers/run-dist.js';
+import { startDiscord } from '../helpers/vendors.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const GCL = join(ROOT, 'node_modules/gitlab-ci-local/dist/index.js');
 const SECRET = 'gl-zadig-Secr3t-4455';
 const TOKEN = 'glpat-e2e-T0kenValue99';
 
-let servers: Receiver[] = [];
+let servers: { close(): Promise<void> }[] = [];
 let folders: string[] = [];
 
 afterEach(async () => {
@@ -114,6 +115,26 @@ describe('the GitLab template under gitlab-ci-local', () => {
     // Without a token the pipeline's jobs cannot be read: no stages, never the notifier's own job.
     expect(last.stages).toEqual([]);
     expect(output).toContain('No GitLab token: stages and jobs are not read. A token with read_api');
+  });
+
+  it("edits the started job's message from the success job (message-refs through the dotenv report)", async () => {
+    const discord = await startDiscord({ id: '1234567890123456789', token: 'dIsCoRdGitLabT0ken_abcdefghij' });
+    servers.push(discord);
+    const dir = repository('echo testing', { NOTIFY_TYPE: 'discord', NOTIFY_WEBHOOK: discord.webhook });
+    const { code, output } = await pipeline(dir);
+    expect(code).toBe(0);
+    expect(output).toMatch(/PASS\s+workflow-notify:started/);
+    expect(output).toMatch(/PASS\s+workflow-notify:success/);
+    // One message: posted by the started job, then patched by the success job.
+    expect(discord.requests.map((r) => `${r.method} ${r.url.replace(/\?.*$/, '')}`)).toEqual([
+      'POST /api/webhooks/1234567890123456789/dIsCoRdGitLabT0ken_abcdefghij',
+      'PATCH /api/webhooks/1234567890123456789/dIsCoRdGitLabT0ken_abcdefghij/messages/1180000000000000000',
+    ]);
+    const messages = [...discord.messages.values()];
+    expect(messages.map((m) => [m.edits, String(m.embeds[0]?.title).replace(/^.* #\d+ /, '')])).toEqual([
+      [1, 'succeeded'],
+    ]);
+    expect(output).not.toContain('dIsCoRdGitLabT0ken_abcdefghij');
   });
 
   it('notifies a failure from the on_failure job', async () => {

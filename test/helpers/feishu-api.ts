@@ -1,6 +1,7 @@
 // A loopback stand-in for Feishu's open platform as a self-built app sees it: the tenant token,
-// contact/v3/users/batch_get_id and im/v1/messages, checked as Feishu checks them (token, scopes,
-// receive_id_type, 50 mobiles a call, the 30 KB card) and answered with its codes.
+// contact/v3/users/batch_get_id, im/v1/messages and its PATCH (card updates), checked as Feishu
+// checks them (token, scopes, receive_id_type, 50 mobiles a call, the 30 KB card, shared cards
+// only) and answered with its codes.
 import { startReceiver, type Receiver, type Reply } from './receiver.js';
 
 export interface FeishuUser {
@@ -21,14 +22,28 @@ export interface FeishuApiOptions {
   expireFirstToken?: boolean;
   /** Answers im/v1/messages gives before behaving normally (a 99991400 rate limit, say). */
   firstMessages?: Reply[];
+  /** Message ids that were recalled (230011) or are older than 14 days (230031) when updated. */
+  recalled?: string[];
+  tooOld?: string[];
 }
 
 export interface FeishuApi extends Receiver {
   tokenRequests(): number;
   /** Paths of the calls made after the token, in order. */
   calls: string[];
-  /** Messages Feishu accepted, with their card parsed. */
-  sent: { receive_id_type: string; receive_id: string; card: Record<string, unknown> }[];
+  /**
+   * Messages Feishu accepted, with their card parsed as the last update left it. Remove an entry
+   * to stand for a message deleted by its chat.
+   */
+  sent: FeishuSent[];
+}
+
+export interface FeishuSent {
+  message_id: string;
+  receive_id_type: string;
+  receive_id: string;
+  card: Record<string, unknown>;
+  edits: number;
 }
 
 export const SEND_SCOPE = 'im:message:send_as_bot';
@@ -123,8 +138,42 @@ export async function startFeishuApi(options: FeishuApiOptions): Promise<FeishuA
       if (type === 'chat_id' && !reachable)
         return json({ code: 230002, msg: 'Bot/User can NOT be out of the chat.' }, 400);
       if (!reachable) return json({ code: 230001, msg: 'Your request contains an invalid request parameter.' }, 400);
-      sent.push({ receive_id_type: type, receive_id: id, card: JSON.parse(body.content) as Record<string, unknown> });
-      return json({ code: 0, msg: 'success', data: { message_id: `om_${++messages}`, chat_id: 'oc_dm' } });
+      const message_id = `om_${++messages}`;
+      sent.push({
+        message_id,
+        receive_id_type: type,
+        receive_id: id,
+        card: JSON.parse(body.content) as Record<string, unknown>,
+        edits: 0,
+      });
+      return json({ code: 0, msg: 'success', data: { message_id, chat_id: 'oc_dm' } });
+    }
+    const patch = /^\/open-apis\/im\/v1\/messages\/([^/]+)$/.exec(url.pathname);
+    if (patch && request.method === 'PATCH') {
+      if (!scopes.includes(SEND_SCOPE)) return denied(SEND_SCOPE);
+      const id = decodeURIComponent(patch[1]!);
+      if (options.recalled?.includes(id)) return json({ code: 230011, msg: 'The message is recalled.' }, 400);
+      if (options.tooOld?.includes(id))
+        return json({ code: 230031, msg: 'Message can only be modified within 14 days after sending.' }, 400);
+      const message = sent.find((m) => m.message_id === id);
+      if (!message)
+        return json(
+          { code: 230001, msg: 'Your request contains an invalid request parameter, ext=invalid message_id.' },
+          400,
+        );
+      if (typeof body.content !== 'string')
+        return json({ code: 230001, msg: 'Your request contains an invalid request parameter.' }, 400);
+      if (Buffer.byteLength(body.content) > 30_000)
+        return json({ code: 230025, msg: 'The length of the message content reaches its limit.' }, 400);
+      const card = JSON.parse(body.content) as Record<string, unknown>;
+      // Only a shared card, shared before and after, can be updated for everyone.
+      const shared = (c: Record<string, unknown>) =>
+        (c.config as { update_multi?: unknown } | undefined)?.update_multi === true;
+      if (!shared(message.card) || !shared(card))
+        return json({ code: 230099, msg: 'Failed to create card content, ext=update_multi is not true.' }, 400);
+      message.card = card;
+      message.edits++;
+      return json({ code: 0, msg: 'success', data: {} });
     }
     return json({ code: 404, msg: 'not found' }, 404);
   });

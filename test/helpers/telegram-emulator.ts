@@ -24,10 +24,22 @@ export interface TelegramSentMessage {
   link_preview_options: unknown;
 }
 
+/** A message the chat holds, as it shows now. */
+export interface TelegramHeldMessage {
+  chat_id: number;
+  message_id: number;
+  html: string;
+  text: string;
+  edits: number;
+}
+
 export interface TelegramEmulator extends Receiver {
   /** The `api-url` to configure. */
   apiUrl: string;
+  /** What sendMessage accepted. */
   accepted: TelegramSentMessage[];
+  /** Messages in the chats, as edited since (keyed `<chat id>/<message id>`); delete one to stand for a deleted message. */
+  messages: Map<string, TelegramHeldMessage>;
 }
 
 const json = (body: unknown, status = 200): Reply => ({
@@ -95,6 +107,7 @@ export function parseTelegramHtml(html: string): { text: string } | { error: str
 
 export async function startTelegram(options: TelegramOptions): Promise<TelegramEmulator> {
   const accepted: TelegramSentMessage[] = [];
+  const messages = new Map<string, TelegramHeldMessage>();
   const first = [...(options.first ?? [])];
   let messageId = 100;
   const server = await startReceiver((request) => {
@@ -104,7 +117,8 @@ export async function startTelegram(options: TelegramOptions): Promise<TelegramE
     const route = /^\/bot([^/]+)\/(\w+)$/.exec(new URL(request.url, 'http://127.0.0.1').pathname);
     if (!route) return answer(error(404, 'Not Found'));
     if (decodeURIComponent(route[1]!) !== options.token) return answer(error(401, 'Unauthorized'));
-    if (route[2]!.toLowerCase() !== 'sendmessage') return answer(error(404, 'Not Found'));
+    const method = route[2]!.toLowerCase();
+    if (method !== 'sendmessage' && method !== 'editmessagetext') return answer(error(404, 'Not Found'));
     let body: Record<string, unknown>;
     try {
       body = JSON.parse(request.body) as Record<string, unknown>;
@@ -121,10 +135,36 @@ export async function startTelegram(options: TelegramOptions): Promise<TelegramE
     if ('error' in parsed) return answer(error(400, `Bad Request: can't parse entities: ${parsed.error}`));
     if (parsed.text === '') return answer(error(400, 'Bad Request: message text is empty'));
     if (parsed.text.length > 4096) return answer(error(400, 'Bad Request: message is too long'));
-    if (!Object.hasOwn(options.chats, chat)) return answer(error(400, 'Bad Request: chat not found'));
+    // A chat is named by its @username or by its numeric id.
+    const chatId = Object.hasOwn(options.chats, chat)
+      ? options.chats[chat]!
+      : Object.values(options.chats).find((id) => String(id) === chat);
+    if (chatId === undefined) return answer(error(400, 'Bad Request: chat not found'));
     if (options.blocked?.includes(chat)) return answer(error(403, 'Forbidden: bot was blocked by the user'));
     if (options.notMember?.includes(chat))
       return answer(error(403, 'Forbidden: bot is not a member of the channel chat'));
+    const result = (held: TelegramHeldMessage, edited: boolean) => ({
+      message_id: held.message_id,
+      from: { id: 7000000001, is_bot: true, first_name: 'CI', username: 'acme_ci_bot' },
+      chat: { id: chatId, type: chat.startsWith('@') ? 'channel' : 'supergroup', title: 'ops' },
+      date: 1795161900,
+      ...(edited ? { edit_date: 1795162200 } : {}),
+      text: held.text,
+      link_preview_options: body.link_preview_options,
+    });
+    if (method === 'editmessagetext') {
+      const held = messages.get(`${chatId}/${String(body.message_id)}`);
+      if (!held) return answer(error(400, 'Bad Request: message to edit not found'));
+      if (held.html === body.text)
+        return answer(
+          error(
+            400,
+            'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
+          ),
+        );
+      Object.assign(held, { html: body.text, text: parsed.text, edits: held.edits + 1 });
+      return answer(json({ ok: true, result: result(held, true) }));
+    }
     accepted.push({
       chat_id: chat,
       html: body.text,
@@ -132,19 +172,9 @@ export async function startTelegram(options: TelegramOptions): Promise<TelegramE
       link_preview_options: body.link_preview_options,
     });
     messageId++;
-    return answer(
-      json({
-        ok: true,
-        result: {
-          message_id: messageId,
-          from: { id: 7000000001, is_bot: true, first_name: 'CI', username: 'acme_ci_bot' },
-          chat: { id: options.chats[chat], type: chat.startsWith('@') ? 'channel' : 'supergroup', title: 'ops' },
-          date: 1795161900,
-          text: parsed.text,
-          link_preview_options: body.link_preview_options,
-        },
-      }),
-    );
+    const held = { chat_id: chatId, message_id: messageId, html: body.text, text: parsed.text, edits: 0 };
+    messages.set(`${chatId}/${messageId}`, held);
+    return answer(json({ ok: true, result: result(held, false) }));
   });
-  return Object.assign(server, { apiUrl: server.url, accepted });
+  return Object.assign(server, { apiUrl: server.url, accepted, messages });
 }

@@ -271,51 +271,99 @@ export function startSlack(options: EmulatorOptions & { path: string }): Promise
 
 // Discord webhook --------------------------------------------------------------------------
 
-export function startDiscord(options: EmulatorOptions & { id: string; token: string }): Promise<Emulator> {
+export interface DiscordOptions extends EmulatorOptions {
+  id: string;
+  token: string;
+  /** Message ids whose edits Discord refuses as too many for a message older than an hour (30046). */
+  editLimited?: string[];
+}
+
+/** A message the webhook holds, as it shows now. */
+export interface DiscordMessage {
+  id: string;
+  content: string;
+  embeds: Record<string, unknown>[];
+  edits: number;
+}
+
+export interface DiscordEmulator extends Emulator {
+  /** Messages kept from `?wait=true` posts, by id, as edited since; delete one to stand for a deleted message. */
+  messages: Map<string, DiscordMessage>;
+}
+
+export async function startDiscord(options: DiscordOptions): Promise<DiscordEmulator> {
   const L = { content: 2000, title: 256, description: 4096, fields: 25, name: 256, value: 1024, total: 6000 };
   const len = (s: unknown) => Array.from(String(s ?? '')).length;
-  return emulator(`/api/webhooks/${options.id}/${options.token}`, options, (_request, url, body, accept) => {
-    const [, , , id, token] = url.pathname.split('/');
-    if (id !== options.id) return json({ message: 'Unknown Webhook', code: 10015 }, 404);
-    if (token !== options.token) return json({ message: 'Invalid Webhook Token', code: 50027 }, 401);
-    const embeds = (body?.embeds as Record<string, unknown>[] | undefined) ?? [];
-    const errors: string[] = [];
-    if (!body) errors.push('body');
-    if (len(body?.content) > L.content) errors.push('content');
-    let total = 0;
-    for (const embed of embeds) {
-      const fields = (embed.fields as { name: string; value: string }[] | undefined) ?? [];
-      if (len(embed.title) > L.title) errors.push('title');
-      if (len(embed.description) > L.description) errors.push('description');
-      if (
-        fields.length > L.fields ||
-        fields.some((f) => len(f.name) > L.name || len(f.value) > L.value || len(f.value) === 0)
-      )
-        errors.push('fields');
-      total += len(embed.title) + len(embed.description) + fields.reduce((n, f) => n + len(f.name) + len(f.value), 0);
-    }
-    if (total > L.total) errors.push('embeds');
-    if (errors.length)
-      return json(
-        {
-          message: 'Invalid Form Body',
-          code: 50035,
-          errors: Object.fromEntries(errors.map((e) => [e, { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH' }] }])),
-        },
-        400,
-      );
-    accept(body as Record<string, unknown>);
-    return url.searchParams.get('wait') === 'true'
-      ? json({
-          id: '1180000000000000000',
+  const messages = new Map<string, DiscordMessage>();
+  let next = 1_180_000_000_000_000_000n;
+  const server = await emulator(
+    `/api/webhooks/${options.id}/${options.token}`,
+    options,
+    (request, url, body, accept) => {
+      const [, , , id, token, messagesPath, messageId, ...rest] = url.pathname.split('/');
+      if (id !== options.id) return json({ message: 'Unknown Webhook', code: 10015 }, 404);
+      if (token !== options.token) return json({ message: 'Invalid Webhook Token', code: 50027 }, 401);
+      const editing = messagesPath === 'messages' && messageId !== undefined && rest.length === 0;
+      if (editing ? request.method !== 'PATCH' : request.method !== 'POST' || messagesPath !== undefined)
+        return json({ message: '405: Method Not Allowed', code: 0 }, 405);
+      const embeds = (body?.embeds as Record<string, unknown>[] | undefined) ?? [];
+      const errors: string[] = [];
+      if (!body) errors.push('body');
+      if (len(body?.content) > L.content) errors.push('content');
+      let total = 0;
+      for (const embed of embeds) {
+        const fields = (embed.fields as { name: string; value: string }[] | undefined) ?? [];
+        if (len(embed.title) > L.title) errors.push('title');
+        if (len(embed.description) > L.description) errors.push('description');
+        if (
+          fields.length > L.fields ||
+          fields.some((f) => len(f.name) > L.name || len(f.value) > L.value || len(f.value) === 0)
+        )
+          errors.push('fields');
+        total += len(embed.title) + len(embed.description) + fields.reduce((n, f) => n + len(f.name) + len(f.value), 0);
+      }
+      if (total > L.total) errors.push('embeds');
+      if (errors.length)
+        return json(
+          {
+            message: 'Invalid Form Body',
+            code: 50035,
+            errors: Object.fromEntries(errors.map((e) => [e, { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH' }] }])),
+          },
+          400,
+        );
+      const shown = (m: DiscordMessage) =>
+        json({
+          id: m.id,
           type: 0,
           channel_id: '1170000000000000000',
-          content: body?.content ?? '',
-          embeds,
+          content: m.content,
+          embeds: m.embeds,
           webhook_id: options.id,
-        })
-      : { status: 204, body: '' };
-  });
+        });
+      if (editing) {
+        const held = messages.get(messageId);
+        if (!held) return json({ message: 'Unknown Message', code: 10008 }, 404);
+        if (options.editLimited?.includes(messageId))
+          return json(
+            { message: 'Maximum number of edits to messages older than 1 hour reached. Try again later', code: 30046 },
+            400,
+          );
+        accept(body as Record<string, unknown>);
+        // PATCH replaces the fields it names and keeps the others.
+        if (body && 'content' in body) held.content = String(body.content ?? '');
+        if (body && 'embeds' in body) held.embeds = embeds;
+        held.edits++;
+        return shown(held);
+      }
+      accept(body as Record<string, unknown>);
+      if (url.searchParams.get('wait') !== 'true') return { status: 204, body: '' };
+      const message: DiscordMessage = { id: String(next++), content: String(body?.content ?? ''), embeds, edits: 0 };
+      messages.set(message.id, message);
+      return shown(message);
+    },
+  );
+  return Object.assign(server, { messages });
 }
 
 export const discordRateLimit: Reply = {

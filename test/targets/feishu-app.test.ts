@@ -56,7 +56,7 @@ describe('feishu-app', () => {
       state: 'sent',
       attempts: 2,
       receivers: [{ receiver: '$creator (ou_ann)', ok: true }],
-      ref: { message_ids: ['om_1'] },
+      ref: { messages: [{ to: expect.stringMatching(/^[0-9a-f]{16}$/), id: 'om_1' }] },
     });
     expect(server.sent.map((m) => `${m.receive_id_type}:${m.receive_id}`)).toEqual(['open_id:ou_ann']);
     expect(server.sent[0]!.card.config).toEqual({ wide_screen_mode: true, update_multi: true });
@@ -120,7 +120,7 @@ describe('feishu-app', () => {
     expect(reason(result.error)).toBe(
       "1 of 3 receivers did not get it: …0009: Feishu found no user by this mobile in the app's range",
     );
-    expect(result.ref).toEqual({ message_ids: ['om_1', 'om_2'] });
+    expect((result.ref as { messages: { id: string }[] }).messages.map((m) => m.id)).toEqual(['om_1', 'om_2']);
   });
 
   it('names the chat the bot is not in and the member missing from members', async () => {
