@@ -170,6 +170,8 @@ export function reportRun(io: PlatformIO, report: RunReport): number {
   }
   writeOutputs(io, report);
   io.appendSummary(summaryMarkdown(report));
+  // The log ends with what happened too, on every platform (GitHub's summary is not in the log).
+  io.info(headline(report));
   const failed = report.results.some((r) => r.state === 'failed');
   return failed && report.failOnError ? 1 : 0;
 }

@@ -137,7 +137,8 @@ describe('redaction properties', () => {
           redactor.add(secret);
           const out = redactor.redactJson(value);
           const text = JSON.stringify(out);
-          expect(JSON.parse(text)).toEqual(out);
+          // Valid JSON that reads back as itself (JSON has no -0, so compare as text).
+          expect(JSON.stringify(JSON.parse(text))).toBe(text);
           const hidden = secret.trim();
           if (hidden === '') return;
           for (const leaf of leaves(out)) {

@@ -220,7 +220,11 @@ describe('the test command against every target type', () => {
         lines.filter((l) => l.startsWith(`✓ ${String(target.type)} "${String(target.name)}" delivered in `)),
       ).toHaveLength(1);
     }
-    expect(run.stdout).not.toContain('skipped');
+    expect(run.stdout).not.toMatch(/^- \S+ ".+" skipped/m);
+    // The log ends with what happened.
+    expect(run.stdout.trimEnd().split('\n').pop()).toBe(
+      `🧪 test message — ${TARGET_TYPES.length} sent, 0 failed, 0 skipped`,
+    );
   });
 
   it('test: true on GitHub does the same, and says so in the summary', async () => {
