@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { INPUT_NAMES } from '../src/config/schema.js';
+import { TARGET_TYPES } from '../src/targets/index.js';
 
 const action = parse(readFileSync(new URL('../action.yml', import.meta.url), 'utf8')) as {
   inputs: Record<string, { description: string; required: boolean; default?: string }>;
@@ -13,6 +14,11 @@ const action = parse(readFileSync(new URL('../action.yml', import.meta.url), 'ut
 describe('action.yml', () => {
   it('declares exactly the inputs the program reads', () => {
     expect(Object.keys(action.inputs).sort()).toEqual([...INPUT_NAMES].sort());
+  });
+
+  it('names every target type the program has in the type input', () => {
+    const listed = /^Target type: (.*) or (\S+)\. /.exec(action.inputs.type!.description);
+    expect([...listed![1]!.split(', '), listed![2]]).toEqual([...TARGET_TYPES]);
   });
 
   it('gives a default to github-token only, and says every default in its description', () => {
