@@ -3,6 +3,7 @@
 // a JSON string with `update_multi` so that a later notification of the run updates it in place
 // (PATCH im/v1/messages/<id>, SPEC §11).
 import { hmacSha256Hex } from '../crypto.js';
+import { appSession, type AppSession } from './app-session.js';
 import type { HttpRequest, HttpResponse, Outcome } from '../http.js';
 import type { Message } from '../message/index.js';
 import { feishuCard, feishuDetails, larkMentions } from './feishu-card.js';
@@ -202,44 +203,21 @@ function judge(response: HttpResponse, what: string, permission: string): Outcom
   return !judged.ok && judged.retryable && reset > 0 ? { ...judged, retryAfterMs: reset * 1000 } : judged;
 }
 
-/** The run's tenant token for this app, fetched once per run; after a refusal, fetched again once. */
-function tokens(input: BuildInput, tools: SendTools) {
-  // Per app and secret; the secret itself is kept out of the key.
-  const secret = hmacSha256Hex(option(input.target, 'app-secret'), 'feishu-app token').slice(0, 16);
-  const key = `feishu-app|${base(input)}|${option(input.target, 'app-id')}|${secret}`;
-  const counted = new Set<string>();
-  let attempts = 0;
-  const get = async (again: boolean): Promise<Outcome<string>> => {
-    const k = again ? `${key}|again` : key;
-    const fetched = await tools.token(k, () => tools.http(tokenRequest(input), readToken));
-    if (!counted.has(k)) {
-      counted.add(k);
-      attempts += fetched.attempts;
-    }
-    if (fetched.outcome.ok) tools.secret(fetched.outcome.value);
-    return fetched.outcome;
-  };
-  const call = async <T>(
-    request: (token: string) => HttpRequest,
-    check: (response: HttpResponse) => Outcome<T>,
-  ): Promise<Outcome<T>> => {
-    let token = await get(false);
-    for (let round = 0; ; round++) {
-      if (!token.ok) return token;
-      const sent = await tools.http(request(token.value), check);
-      attempts += sent.attempts;
-      if (sent.outcome.ok || round > 0 || !TOKEN_INVALID.includes(sent.outcome.code ?? '')) return sent.outcome;
-      token = await get(true);
-    }
-  };
-  return { get, call, attempts: () => attempts };
+/** The run's tenant token for this app (SPEC §10). */
+function tokens(input: BuildInput, tools: SendTools): AppSession {
+  return appSession(tools, {
+    app: `feishu-app|${base(input)}|${option(input.target, 'app-id')}`,
+    secret: option(input.target, 'app-secret'),
+    fetch: () => tools.http(tokenRequest(input), readToken),
+    expired: TOKEN_INVALID,
+  });
 }
 
 /** open_ids by mobile, 50 mobiles a call; a failed call is the failure of its mobiles. */
 async function lookUpMobiles(
   input: BuildInput,
   mobiles: readonly string[],
-  call: ReturnType<typeof tokens>['call'],
+  call: AppSession['call'],
 ): Promise<Map<string, Outcome<string>>> {
   const found = new Map<string, Outcome<string>>();
   for (let i = 0; i < mobiles.length; i += MOBILES_PER_CALL) {

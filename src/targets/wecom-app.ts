@@ -1,6 +1,6 @@
 // WeCom self-built app (企业微信自建应用): gettoken, emails and mobiles looked up as user ids, then
 // ONE message/send to every receiver (`touser: "a|b"`). The answer lists who did not get it.
-import { hmacSha256Hex } from '../crypto.js';
+import { appSession, type AppSession } from './app-session.js';
 import type { HttpRequest, HttpResponse, Outcome } from '../http.js';
 import { receiverLogins, receiversOutcome, resolveReceivers, shown, type Receiver } from './receivers.js';
 import {
@@ -101,45 +101,21 @@ function warningsOf(input: BuildInput, missing: readonly { entry: string; reason
   ];
 }
 
-/** The run's token for this app, fetched once per run; after an expiry, fetched again once. */
-function tokens(input: BuildInput, tools: SendTools) {
-  // Per app and secret; the secret itself is kept out of the key.
-  const secret = hmacSha256Hex(option(input.target, 'app-secret'), 'wecom-app token').slice(0, 16);
-  const key = `wecom-app|${base(input)}|${option(input.target, 'corp-id')}|${secret}`;
-  const counted = new Set<string>();
-  let attempts = 0;
-  const get = async (again: boolean): Promise<Outcome<string>> => {
-    const k = again ? `${key}|again` : key;
-    const fetched = await tools.token(k, () => tools.http(tokenRequest(input), readToken));
-    if (!counted.has(k)) {
-      counted.add(k);
-      attempts += fetched.attempts;
-    }
-    if (fetched.outcome.ok) tools.secret(fetched.outcome.value);
-    return fetched.outcome;
-  };
-  /** One API call with the token; an expired token is replaced and the call made again, once. */
-  const call = async <T>(
-    request: (token: string) => HttpRequest,
-    check: (response: HttpResponse) => Outcome<T>,
-  ): Promise<Outcome<T>> => {
-    let token = await get(false);
-    for (let round = 0; ; round++) {
-      if (!token.ok) return token;
-      const sent = await tools.http(request(token.value), check);
-      attempts += sent.attempts;
-      if (sent.outcome.ok || round > 0 || !TOKEN_EXPIRED.includes(sent.outcome.code ?? '')) return sent.outcome;
-      token = await get(true);
-    }
-  };
-  return { get, call, attempts: () => attempts };
+/** The run's token for this app (SPEC §10). */
+function tokens(input: BuildInput, tools: SendTools): AppSession {
+  return appSession(tools, {
+    app: `wecom-app|${base(input)}|${option(input.target, 'corp-id')}`,
+    secret: option(input.target, 'app-secret'),
+    fetch: () => tools.http(tokenRequest(input), readToken),
+    expired: TOKEN_EXPIRED,
+  });
 }
 
 /** A looked-up user id, or why there is none. */
 async function lookUp(
   input: BuildInput,
   receiver: Receiver,
-  call: ReturnType<typeof tokens>['call'],
+  call: AppSession['call'],
 ): Promise<Outcome<string>> {
   const read = (response: HttpResponse): Outcome<string> => {
     const body = parseBody(response);
