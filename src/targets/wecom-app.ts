@@ -112,11 +112,7 @@ function tokens(input: BuildInput, tools: SendTools): AppSession {
 }
 
 /** A looked-up user id, or why there is none. */
-async function lookUp(
-  input: BuildInput,
-  receiver: Receiver,
-  call: AppSession['call'],
-): Promise<Outcome<string>> {
+async function lookUp(input: BuildInput, receiver: Receiver, call: AppSession['call']): Promise<Outcome<string>> {
   const read = (response: HttpResponse): Outcome<string> => {
     const body = parseBody(response);
     if (body?.errcode === NOT_FOUND)
