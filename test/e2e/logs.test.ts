@@ -426,6 +426,34 @@ describe('failure log excerpts on GitHub, when things go wrong', () => {
   });
 });
 
+describe('failure log excerpts in a Teams card', () => {
+  it('shows a test diff and numbered lines as they are, never as lists', async () => {
+    const log = jobLog(['- Expected', '+ Received', '  1. checkout', '* note', '  - "a"']);
+    const api = await github([failedJob(JOB)], { [JOB]: log });
+    const teams = await track(startTeams({ sig: 'teamsSig12345678' }));
+    const result = await notify(api, { 'INPUT_LOG-LINES': '6', INPUT_TYPE: 'teams', INPUT_WEBHOOK: teams.webhook });
+    expect(result.code).toBe(0);
+    const card = (teams.accepted[0]!.attachments as { content: { body: { text?: string }[] } }[])[0]!.content;
+    // A zero-width space before a list marker keeps the line a paragraph; the marker still shows.
+    expect(section(card.body.at(-1)!.text!, '**Log of')).toBe(
+      [
+        '**Log of test (ubuntu, 24) (Run npm test)**',
+        '\u200b- Expected',
+        '',
+        '\u200b+ Received',
+        '',
+        '  \u200b1. checkout',
+        '',
+        '\\* note',
+        '',
+        '  \u200b- "a"',
+        '',
+        'Process completed with exit code 1.',
+      ].join('\n'),
+    );
+  });
+});
+
 describe('log-lines', () => {
   it('reads no log by default, and never changes the Zadig payload', async () => {
     const api = await github([failedJob(JOB)], { [JOB]: JOB_LOG });
