@@ -3,7 +3,15 @@
 // Slack's <!channel>) in attachment text and fields too, so pipeline data is neutralised everywhere.
 import { judgeHttp, type HttpResponse, type Outcome } from '../http.js';
 import type { Tone } from '../message/index.js';
-import { commitLine, details, errorLine, markdownDialect, safeUrl, stageLines } from '../message/markdown.js';
+import {
+  commitLine,
+  details,
+  errorLine,
+  fencedCode,
+  markdownDialect,
+  safeUrl,
+  stageLines,
+} from '../message/markdown.js';
 import { codePoints, truncateTo } from '../message/truncate.js';
 import { escapeChatMarkdown } from './chat-markdown.js';
 import { JSON_HEADERS, option, parseBody, type HttpDriver } from './types.js';
@@ -56,7 +64,11 @@ export const mattermost: HttpDriver = {
   mentions: { field: 'mattermost', by: [] },
   build({ target, message }) {
     const { mentions } = message;
-    const d = markdownDialect(escapeMattermost, '');
+    // Inside a code block escapes would show as typed: only `<` and `@` are broken there (no ping).
+    const d = {
+      ...markdownDialect(escapeMattermost, ''),
+      code: (lines: readonly string[]) => fencedCode(lines, neutraliseMattermost),
+    };
     const usernames = [
       ...mentions.ids,
       ...mentions.emails.filter((e) => e.startsWith('@')).map((e) => e.slice(1)),

@@ -29,10 +29,12 @@ export const teams: HttpDriver = {
   },
   mentions: { field: 'teams', by: ['email'] },
   build({ target, message }) {
-    // A TextBlock has no code block: each log line is a paragraph of its own.
+    // A TextBlock has no code block: each log line is a paragraph of its own, and a leading `-`,
+    // `+` or `1.` (a test diff, numbered output) stays text: a zero-width space keeps it from a list.
     const d = {
       ...markdownDialect(escapeTeams),
-      code: (lines: readonly string[]) => lines.map(escapeTeams).join('\n\n'),
+      code: (lines: readonly string[]) =>
+        lines.map((line) => escapeTeams(line).replace(/^(\s*)([-+]|\d+[.)])(?=\s|$)/, `$1${ZWSP}$2`)).join('\n\n'),
     };
     const { mentions } = message;
     const people = [...mentions.emails, ...mentions.ids];

@@ -1,5 +1,6 @@
 // A loopback stand-in for the GitLab REST API v4: a pipeline's jobs and bridges in GitLab's
-// shapes, newest first, paginated with GitLab's headers; 401 without the right PRIVATE-TOKEN.
+// shapes, newest first, paginated with GitLab's headers; 401 without the right PRIVATE-TOKEN; and
+// the jobs' traces (GET /projects/:id/jobs/:job_id/trace, plain text with section markers).
 import { startReceiver, type Receiver, type Reply } from './receiver.js';
 
 export interface GitLabJobSpec {
@@ -90,6 +91,11 @@ export interface GitLabApiOptions {
   pagination?: 'totals' | 'next-only' | 'next-loop';
   /** Changes to the answer of one page of jobs (1-based): a delay, or no answer at all. */
   jobsPage?: (page: number) => Partial<Reply> | undefined;
+  /**
+   * Job traces by job name: the trace text, or the reply given instead (`{ status: 403 }`…). A job
+   * without an entry has no trace: 404, as GitLab answers.
+   */
+  traces?: Record<string, string | Reply>;
 }
 
 export async function startGitLabApi(options: GitLabApiOptions): Promise<Receiver> {
@@ -107,6 +113,13 @@ export async function startGitLabApi(options: GitLabApiOptions): Promise<Receive
       };
     }
     const url = new URL(request.url, api.url);
+    const tracePath = new RegExp(`^/api/v4/projects/${PROJECT_ID}/jobs/(\\d+)/trace$`).exec(url.pathname);
+    if (tracePath) {
+      const job = options.jobs.find((j) => String(j.id) === tracePath[1] && !j.bridge);
+      const trace = job ? options.traces?.[job.name] : undefined;
+      if (typeof trace === 'string') return { status: 200, body: trace, headers: { 'Content-Type': 'text/plain' } };
+      return trace ?? { status: 404, body: JSON.stringify({ message: '404 Not found' }) };
+    }
     if (url.pathname === `/api/v4/projects/${PROJECT_ID}/pipelines`) {
       const ref = url.searchParams.get('ref');
       const finished = url.searchParams.get('scope') === 'finished';
@@ -156,6 +169,29 @@ export async function startGitLabApi(options: GitLabApiOptions): Promise<Receive
     return wantBridges ? answer : { ...answer, ...options.jobsPage?.(page) };
   });
   return api;
+}
+
+/**
+ * A GitLab job trace as a runner writes it: a header, then each section's heading on its
+ * `section_start:<time>:<name>` line (a carriage return and erase-line codes between), its lines,
+ * and `section_end:<time>:<name>`; the runner's verdict in red last.
+ */
+export function gitlabTrace(
+  sections: readonly (readonly [name: string, heading: string, lines: readonly string[]])[],
+): string {
+  const esc = '\x1b';
+  let time = 1795161600;
+  return [
+    `${esc}[0KRunning with gitlab-runner 17.5.0 (66269445)${esc}[0;m`,
+    ...sections.flatMap(([name, heading, lines]) => [
+      `section_start:${time++}:${name}\r${esc}[0K${esc}[0K${esc}[36;1m${heading}${esc}[0;m`,
+      ...lines,
+      `section_end:${time++}:${name}\r${esc}[0K`,
+    ]),
+    `${esc}[31;1mERROR: Job failed: exit code 1`,
+    `${esc}[0;m`,
+    '',
+  ].join('\n');
 }
 
 /** A runner-like GitLab environment for pipeline 905512 of acme/shop. */
