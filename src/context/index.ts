@@ -9,6 +9,11 @@ import type { LogSource, PipelineContext } from './types.js';
 export async function readContext(io: PlatformIO, settings: Settings, cwd: string): Promise<PipelineContext> {
   const context = await readPipeline(io, settings, cwd);
   if (settings.logLines > 0 && context.logSource) context.failedLogs = await readLogs(io, settings, context.logSource);
+  else if (settings.logLines > 0 && ['failed', 'timeout'].includes(context.status)) {
+    io.warning(
+      "log-lines: the failed jobs' logs are read through the CI's API, which this run cannot read (GitHub: github-token with actions: read; GitLab: a read_api token).",
+    );
+  }
   return context;
 }
 
