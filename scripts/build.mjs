@@ -4,7 +4,7 @@
 // the bundle to schema/.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -15,6 +15,14 @@ const STUBBED = /^(@actions\/http-client|undici)(\/.*)?$/;
 /** CommonJS packages the program imports (yaml, handlebars); nodemailer ships ES modules. */
 const COMMONJS = /^(yaml|handlebars)$/;
 const require = createRequire(import.meta.url);
+
+/** The first line of each chunk (after index.js's shebang); the chunk's built-ins follow it. */
+const BANNER = `const require=process.getBuiltinModule('node:module').createRequire(import.meta.url);`;
+/** A static ES import of one of Node's built-ins, as esbuild writes it. */
+const BUILTIN_IMPORT = new RegExp(
+  `import\\s*(\\*\\s*as\\s*[\\w$]+|[\\w$]+|\\{[^}]*\\})\\s*from\\s*["'](?:node:)?(${builtinModules.join('|')})["'];?`,
+  'g',
+);
 
 const stubs = {
   name: 'stubs',
@@ -27,6 +35,19 @@ const stubs = {
         export default {};`,
       loader: 'js',
     }));
+    // @actions/core's modules that this program does not use (the step summary, whose module reads
+    // fs.promises as it loads; platform details, which pull @actions/exec) are left out.
+    build.onResolve({ filter: /.*/ }, async (args) => {
+      const inCore = args.path === '@actions/core' || args.importer.includes('/node_modules/@actions/core/');
+      if (!inCore || args.pluginData === 'core' || args.namespace !== 'file') return undefined;
+      const result = await build.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: 'core',
+      });
+      return result.external ? result : { ...result, sideEffects: false };
+    });
     // A CommonJS package imported dynamically from an ES module chunk offers only `default`:
     // re-export its names, so `(await import('yaml')).parse` works as it does unbundled.
     build.onResolve({ filter: COMMONJS }, (args) =>
@@ -42,16 +63,6 @@ const stubs = {
         loader: 'js',
       };
     });
-    // An ES import of node:http makes Node build its module namespace, which loads Node's internal
-    // undici (+30 ms on every run); required, it does not.
-    build.onResolve({ filter: /^(node:)?http$/ }, (args) =>
-      args.namespace === 'builtin' ? { path: args.path, external: true } : { path: 'http', namespace: 'builtin' },
-    );
-    build.onLoad({ filter: /.*/, namespace: 'builtin' }, () => ({
-      contents: `module.exports = require('node:http');`,
-      loader: 'js',
-      resolveDir: '.',
-    }));
   },
 };
 
@@ -71,9 +82,16 @@ const { metafile } = await build({
   metafile: true,
   logLevel: 'warning',
   // CommonJS libraries inside an ES module call require(): give each chunk one.
-  banner: { js: `import{createRequire as __wnRequire}from'node:module';const require=__wnRequire(import.meta.url);` },
+  banner: { js: BANNER },
   plugins: [stubs],
 });
+// BUILD_METAFILE=path writes esbuild's metafile there: which inputs make each chunk's bytes.
+if (process.env.BUILD_METAFILE) writeFileSync(process.env.BUILD_METAFILE, JSON.stringify(metafile));
+for (const [file, output] of Object.entries(metafile.outputs)) {
+  if (!file.endsWith('.js')) continue;
+  const builtins = output.imports.filter((i) => i.external && i.kind === 'import-statement').length;
+  writeFileSync(file, builtinsFetched(readFileSync(file, 'utf8'), file, builtins));
+}
 writeFileSync('dist/package.json', `${JSON.stringify({ type: 'module' }, null, 2)}\n`);
 // Only what reached the output: a package tree-shaken away (@actions/exec) is not shipped.
 const shipped = Object.values(metafile.outputs).flatMap((output) =>
@@ -90,6 +108,28 @@ const schema = execFileSync(process.execPath, ['dist/index.js', '--schema'], {
   env: { PATH: process.env.PATH },
 });
 writeFileSync('schema/workflow-notify.schema.json', schema);
+
+/**
+ * A chunk whose static imports of Node's built-ins are `process.getBuiltinModule` calls, placed
+ * after the banner (where ES imports would be hoisted). An ES import of a built-in makes Node build
+ * its whole module namespace, running every lazy getter: `node:fs` loads its promises API and
+ * readline, `node:http` Node's internal undici (+30 ms). Fetched, a built-in's parts load when used.
+ */
+function builtinsFetched(code, file, expected) {
+  const declarations = [];
+  const rest = code.replace(BUILTIN_IMPORT, (_, clause, name) => {
+    const module = `process.getBuiltinModule(${JSON.stringify(`node:${name}`)})`;
+    // `* as x` and a default import are the module itself; `{ a as b }` destructures it.
+    const binding = clause.startsWith('{') ? clause.replace(/\s+as\s+/g, ':') : clause.replace(/^\*\s*as\s*/, '');
+    declarations.push(`const ${binding}=${module};`);
+    return '';
+  });
+  // Exactly esbuild's own imports, none in a string that merely looks like one.
+  if (declarations.length !== expected)
+    throw new Error(`${file}: ${declarations.length} built-in imports, expected ${expected}`);
+  if (!rest.includes(BANNER)) throw new Error(`${file}: the banner is missing`);
+  return rest.replace(BANNER, () => BANNER + declarations.join(''));
+}
 
 /** Each bundled package's name, version, license and license text, sorted by name. */
 function licenses(inputs) {

@@ -129,6 +129,8 @@ async function runFlow(io: PlatformIO, options: RunOptions): Promise<number> {
     const definition = TARGETS[target.type]!;
     const own = settings.test ? testMessage(target, payload) : templates.get(target.name);
     const mentions = resolveMentions(target.at, definition.mentions, settings.members, payload.workflow.task_creator);
+    // Made when first read: only some targets send it, and node:crypto costs milliseconds to load.
+    let eventUuid: string | undefined;
     return {
       target,
       definition,
@@ -138,7 +140,9 @@ async function runFlow(io: PlatformIO, options: RunOptions): Promise<number> {
         payload,
         message: messageForTarget(messageIn(target.language), { mentions, title: own?.title, body: own?.body }),
         bodyTemplate: own?.bodyTemplate,
-        eventUuid: randomUuid(),
+        get eventUuid() {
+          return (eventUuid ??= randomUuid());
+        },
         now,
         instance: context.instance,
         members: settings.members,
