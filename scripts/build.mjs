@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 /** Imports esbuild must not follow: @actions/core's OIDC client (never used here) pulls in
@@ -23,6 +23,9 @@ const BUILTIN_IMPORT = new RegExp(
   `import\\s*(\\*\\s*as\\s*[\\w$]+|[\\w$]+|\\{[^}]*\\})\\s*from\\s*["'](?:node:)?(${builtinModules.join('|')})["'];?`,
   'g',
 );
+
+const SRC = resolve('src') + '/';
+const MAIN = resolve('src/main.ts');
 
 const stubs = {
   name: 'stubs',
@@ -48,6 +51,50 @@ const stubs = {
       });
       return result.external ? result : { ...result, sideEffects: false };
     });
+    // The target registry reads each target file's declaration at start and loads the file itself
+    // when a run sends to that type. Its static imports get a copy of their own, which
+    // tree-shaking reduces to the declaration (the code is `withCode(…)`, marked pure): each
+    // target's code is then a chunk of its own, loaded by the registry's import().
+    // The target files such a copy imports (receivers.ts, slack.ts for slack-app…) are copies too:
+    // otherwise they would be reached from the start and their code would load with it.
+    build.onResolve({ filter: /^\.\/[\w-]+\.js$/ }, async (args) => {
+      const registry = args.importer.endsWith('/src/targets/index.ts') && args.namespace === 'file';
+      const copy = args.namespace === 'declaration' && args.path !== './types.js';
+      if (!(registry || copy) || args.kind !== 'import-statement' || args.pluginData === 'declaration')
+        return undefined;
+      const { path } = await build.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: 'declaration',
+      });
+      return { path, namespace: 'declaration' };
+    });
+    // A part of the program loaded later (a target's code, the failed-log reader, …) imports
+    // main.ts too in the bundle: main is loaded by then, and what main and these parts share
+    // then forms one chunk, not one per combination of parts (measured: 24 files for one message).
+    build.onResolve({ filter: /^\.\.?\// }, async (args) => {
+      if (args.kind !== 'dynamic-import' || args.pluginData === 'later' || !args.importer.startsWith(SRC))
+        return undefined;
+      const { path } = await build.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: 'later',
+      });
+      if (!path.startsWith(SRC) || path === MAIN || args.importer.endsWith('/src/index.ts')) return { path };
+      return { path, namespace: 'later' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'later' }, (args) => ({
+      contents: `import ${JSON.stringify(MAIN)}; export * from ${JSON.stringify(args.path)};`,
+      loader: 'js',
+      resolveDir: dirname(args.path),
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'declaration' }, (args) => ({
+      contents: readFileSync(args.path, 'utf8'),
+      loader: 'ts',
+      resolveDir: dirname(args.path),
+    }));
     // A CommonJS package imported dynamically from an ES module chunk offers only `default`:
     // re-export its names, so `(await import('yaml')).parse` works as it does unbundled.
     build.onResolve({ filter: COMMONJS }, (args) =>

@@ -6,7 +6,7 @@ import type { Tone } from '../message/index.js';
 import { commitLine, details, errorLine, markdownDialect, safeUrl, stageLines } from '../message/markdown.js';
 import { codePoints, truncateTo } from '../message/truncate.js';
 import { escapeChatMarkdown } from './chat-markdown.js';
-import { JSON_HEADERS, option, parseBody, type HttpDriver } from './types.js';
+import { JSON_HEADERS, option, parseBody, type HttpDriver, type TargetMeta, withCode } from './types.js';
 
 const ZWSP = '\u200b';
 
@@ -35,8 +35,7 @@ const HINTS: Record<string, string> = {
   'web.incoming_webhook.user.app_error': "the webhook's creator no longer exists",
 };
 
-export const mattermost: HttpDriver = {
-  kind: 'http',
+export const mattermostDeclaration: TargetMeta = {
   type: 'mattermost',
   summary: 'Mattermost channel (incoming webhook)',
   fields: {
@@ -54,6 +53,10 @@ export const mattermost: HttpDriver = {
     'icon-url': { kind: 'url', description: 'The picture to post with (when the server allows overrides).' },
   },
   mentions: { field: 'mattermost', by: [] },
+};
+
+export const mattermost: HttpDriver = /* @__PURE__ */ withCode<HttpDriver>(mattermostDeclaration, {
+  kind: 'http',
   build({ target, message }) {
     const { mentions } = message;
     const d = markdownDialect(escapeMattermost, '');
@@ -129,4 +132,4 @@ export const mattermost: HttpDriver = {
       code: id,
     };
   },
-};
+});

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { TARGET_TYPES, type TargetType } from '../../src/config/schema.js';
 import { preview } from '../../src/deliver.js';
-import { TARGETS } from '../../src/targets/index.js';
+import { ALL_TARGETS } from '../../src/targets/index.js';
 import { fixtureInput, fixtureTarget } from '../helpers/fixtures.js';
 
 const STATUSES = ['created', 'passed', 'failed', 'timeout', 'cancelled', 'wait_for_approval'];
@@ -85,7 +85,7 @@ function render(type: TargetType, language: 'en' | 'zh-CN') {
   return Object.fromEntries(
     STATUSES.map((status) => {
       const input = fixtureInput(fixtureTarget({ ...CONFIGS[type]!, language }), status);
-      const shown = preview({ target: input.target, definition: TARGETS[type]!, events: [status], input });
+      const shown = preview({ target: input.target, definition: ALL_TARGETS[type]!, events: [status], input });
       const requests = shown.requests.map((r) => ({
         method: r.method,
         url: r.url,
