@@ -4,8 +4,8 @@
 // the bundle to schema/.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { builtinModules, createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 /** Imports esbuild must not follow: @actions/core's OIDC client (never used here) pulls in
@@ -15,6 +15,17 @@ const STUBBED = /^(@actions\/http-client|undici)(\/.*)?$/;
 /** CommonJS packages the program imports (yaml, handlebars); nodemailer ships ES modules. */
 const COMMONJS = /^(yaml|handlebars)$/;
 const require = createRequire(import.meta.url);
+
+/** The first line of each chunk (after index.js's shebang); the chunk's built-ins follow it. */
+const BANNER = `const require=process.getBuiltinModule('node:module').createRequire(import.meta.url);`;
+/** A static ES import of one of Node's built-ins, as esbuild writes it. */
+const BUILTIN_IMPORT = new RegExp(
+  `import\\s*(\\*\\s*as\\s*[\\w$]+|[\\w$]+|\\{[^}]*\\})\\s*from\\s*["'](?:node:)?(${builtinModules.join('|')})["'];?`,
+  'g',
+);
+
+const SRC = resolve('src') + '/';
+const MAIN = resolve('src/main.ts');
 
 const stubs = {
   name: 'stubs',
@@ -26,6 +37,63 @@ const stubs = {
         export class BearerCredentialHandler { constructor() { fail(); } }
         export default {};`,
       loader: 'js',
+    }));
+    // @actions/core's modules that this program does not use (the step summary, whose module reads
+    // fs.promises as it loads; platform details, which pull @actions/exec) are left out.
+    build.onResolve({ filter: /.*/ }, async (args) => {
+      const inCore = args.path === '@actions/core' || args.importer.includes('/node_modules/@actions/core/');
+      if (!inCore || args.pluginData === 'core' || args.namespace !== 'file') return undefined;
+      const result = await build.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: 'core',
+      });
+      return result.external ? result : { ...result, sideEffects: false };
+    });
+    // The target registry reads each target file's declaration at start and loads the file itself
+    // when a run sends to that type. Its static imports get a copy of their own, which
+    // tree-shaking reduces to the declaration (the code is `withCode(…)`, marked pure): each
+    // target's code is then a chunk of its own, loaded by the registry's import().
+    // The target files such a copy imports (receivers.ts, slack.ts for slack-app…) are copies too:
+    // otherwise they would be reached from the start and their code would load with it.
+    build.onResolve({ filter: /^\.\/[\w-]+\.js$/ }, async (args) => {
+      const registry = args.importer.endsWith('/src/targets/index.ts') && args.namespace === 'file';
+      const copy = args.namespace === 'declaration' && args.path !== './types.js';
+      if (!(registry || copy) || args.kind !== 'import-statement' || args.pluginData === 'declaration')
+        return undefined;
+      const { path } = await build.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: 'declaration',
+      });
+      return { path, namespace: 'declaration' };
+    });
+    // A part of the program loaded later (a target's code, the failed-log reader, …) imports
+    // main.ts too in the bundle: main is loaded by then, and what main and these parts share
+    // then forms one chunk, not one per combination of parts (measured: 24 files for one message).
+    build.onResolve({ filter: /^\.\.?\// }, async (args) => {
+      if (args.kind !== 'dynamic-import' || args.pluginData === 'later' || !args.importer.startsWith(SRC))
+        return undefined;
+      const { path } = await build.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: 'later',
+      });
+      if (!path.startsWith(SRC) || path === MAIN || args.importer.endsWith('/src/index.ts')) return { path };
+      return { path, namespace: 'later' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'later' }, (args) => ({
+      contents: `import ${JSON.stringify(MAIN)}; export * from ${JSON.stringify(args.path)};`,
+      loader: 'js',
+      resolveDir: dirname(args.path),
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'declaration' }, (args) => ({
+      contents: readFileSync(args.path, 'utf8'),
+      loader: 'ts',
+      resolveDir: dirname(args.path),
     }));
     // A CommonJS package imported dynamically from an ES module chunk offers only `default`:
     // re-export its names, so `(await import('yaml')).parse` works as it does unbundled.
@@ -42,16 +110,6 @@ const stubs = {
         loader: 'js',
       };
     });
-    // An ES import of node:http makes Node build its module namespace, which loads Node's internal
-    // undici (+30 ms on every run); required, it does not.
-    build.onResolve({ filter: /^(node:)?http$/ }, (args) =>
-      args.namespace === 'builtin' ? { path: args.path, external: true } : { path: 'http', namespace: 'builtin' },
-    );
-    build.onLoad({ filter: /.*/, namespace: 'builtin' }, () => ({
-      contents: `module.exports = require('node:http');`,
-      loader: 'js',
-      resolveDir: '.',
-    }));
   },
 };
 
@@ -71,9 +129,16 @@ const { metafile } = await build({
   metafile: true,
   logLevel: 'warning',
   // CommonJS libraries inside an ES module call require(): give each chunk one.
-  banner: { js: `import{createRequire as __wnRequire}from'node:module';const require=__wnRequire(import.meta.url);` },
+  banner: { js: BANNER },
   plugins: [stubs],
 });
+// BUILD_METAFILE=path writes esbuild's metafile there: which inputs make each chunk's bytes.
+if (process.env.BUILD_METAFILE) writeFileSync(process.env.BUILD_METAFILE, JSON.stringify(metafile));
+for (const [file, output] of Object.entries(metafile.outputs)) {
+  if (!file.endsWith('.js')) continue;
+  const builtins = output.imports.filter((i) => i.external && i.kind === 'import-statement').length;
+  writeFileSync(file, builtinsFetched(readFileSync(file, 'utf8'), file, builtins));
+}
 writeFileSync('dist/package.json', `${JSON.stringify({ type: 'module' }, null, 2)}\n`);
 // Only what reached the output: a package tree-shaken away (@actions/exec) is not shipped.
 const shipped = Object.values(metafile.outputs).flatMap((output) =>
@@ -90,6 +155,28 @@ const schema = execFileSync(process.execPath, ['dist/index.js', '--schema'], {
   env: { PATH: process.env.PATH },
 });
 writeFileSync('schema/workflow-notify.schema.json', schema);
+
+/**
+ * A chunk whose static imports of Node's built-ins are `process.getBuiltinModule` calls, placed
+ * after the banner (where ES imports would be hoisted). An ES import of a built-in makes Node build
+ * its whole module namespace, running every lazy getter: `node:fs` loads its promises API and
+ * readline, `node:http` Node's internal undici (+30 ms). Fetched, a built-in's parts load when used.
+ */
+function builtinsFetched(code, file, expected) {
+  const declarations = [];
+  const rest = code.replace(BUILTIN_IMPORT, (_, clause, name) => {
+    const module = `process.getBuiltinModule(${JSON.stringify(`node:${name}`)})`;
+    // `* as x` and a default import are the module itself; `{ a as b }` destructures it.
+    const binding = clause.startsWith('{') ? clause.replace(/\s+as\s+/g, ':') : clause.replace(/^\*\s*as\s*/, '');
+    declarations.push(`const ${binding}=${module};`);
+    return '';
+  });
+  // Exactly esbuild's own imports, none in a string that merely looks like one.
+  if (declarations.length !== expected)
+    throw new Error(`${file}: ${declarations.length} built-in imports, expected ${expected}`);
+  if (!rest.includes(BANNER)) throw new Error(`${file}: the banner is missing`);
+  return rest.replace(BANNER, () => BANNER + declarations.join(''));
+}
 
 /** Each bundled package's name, version, license and license text, sorted by name. */
 function licenses(inputs) {

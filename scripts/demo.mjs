@@ -136,10 +136,9 @@ const smtp = createTcpServer((socket) => {
       if (data) {
         if (line === '.') {
           data = false;
-          note(
-            'email',
-            `SMTP — ${decodeWords(/^Subject: (.*)$/m.exec(mail.replace(/\n[ \t]+/g, ' '))?.[1] ?? 'a mail')}`,
-          );
+          // A long subject is folded over several header lines: unfolded first.
+          const subject = /^Subject: (.*)$/m.exec(mail.replace(/\n[ \t]+/g, ' '))?.[1];
+          note('email', `SMTP — ${decodeWords(subject ?? 'a mail')}`);
           socket.write('250 queued\r\n');
         } else mail += `${line}\n`;
       } else if (/^(EHLO|HELO)/i.test(line)) socket.write('250 demo\r\n');

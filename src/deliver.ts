@@ -187,10 +187,12 @@ async function sendTarget(
     token = fetched.outcome.value;
     hooks.secret(token);
   }
-  const built = definition.build({ ...input, token });
+  // Copied only with a token: a copy reads every field, the event UUID (made when read) too.
+  const authorized = token === undefined ? input : { ...input, token };
+  const built = definition.build(authorized);
   built.warnings.forEach((w) => hooks.warning(`${who}: ${w}`));
   // One message per run: update what the run's earlier notification sent, when the vendor can.
-  const edit = input.previousRef === undefined ? undefined : definition.edit?.({ ...input, token });
+  const edit = input.previousRef === undefined ? undefined : definition.edit?.(authorized);
   if (edit) {
     let why: string | undefined;
     const edited = await sendHttp(

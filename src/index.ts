@@ -28,7 +28,7 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   const { VERSION } = await load(() => import('./version.js'));
   process.stdout.write(`${VERSION}\n`);
 } else {
-  const [{ createIO }, { run }] = await load(() => Promise.all([import('./io/index.js'), import('./main.js')]));
+  const { createIO, run } = await load(() => import('./main.js'));
   const io = createIO(process.env, (text) => process.stdout.write(text));
   process.exitCode = await run(io, { argv });
   process.stdout.write('', () => process.exit());

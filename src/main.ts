@@ -18,8 +18,11 @@ import { buildPayload, repositoryEntry, type ZadigPayload } from './payload.js';
 import { decodeRefs, reportProblems, reportRun } from './report.js';
 import { decide } from './rules.js';
 import { reportedStatus } from './status.js';
-import { TARGETS } from './targets/index.js';
+import { loadTargets } from './targets/index.js';
 import { VERSION } from './version.js';
+
+// The entry loads one module: the platform's IO comes with the program (one chunk in dist/, not two).
+export { createIO } from './io/index.js';
 
 export interface RunOptions {
   argv?: readonly string[];
@@ -125,10 +128,14 @@ async function runFlow(io: PlatformIO, options: RunOptions): Promise<number> {
     return message;
   };
   const refs = decodeRefs(settings.messageRefs, (line) => io.warning(line));
+  // Only the code of the types this run sends to is loaded.
+  const definitions = await loadTargets(sending.map(({ target }) => target.type));
   const deliveries: Delivery[] = sending.map(({ target, events }) => {
-    const definition = TARGETS[target.type]!;
+    const definition = definitions.get(target.type)!;
     const own = settings.test ? testMessage(target, payload) : templates.get(target.name);
     const mentions = resolveMentions(target.at, definition.mentions, settings.members, payload.workflow.task_creator);
+    // Made when first read: only some targets send it, and node:crypto costs milliseconds to load.
+    let eventUuid: string | undefined;
     return {
       target,
       definition,
@@ -138,7 +145,9 @@ async function runFlow(io: PlatformIO, options: RunOptions): Promise<number> {
         payload,
         message: messageForTarget(messageIn(target.language), { mentions, title: own?.title, body: own?.body }),
         bodyTemplate: own?.bodyTemplate,
-        eventUuid: randomUuid(),
+        get eventUuid() {
+          return (eventUuid ??= randomUuid());
+        },
         now,
         instance: context.instance,
         members: settings.members,

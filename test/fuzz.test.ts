@@ -15,7 +15,7 @@ import { escapeSlack } from '../src/targets/slack.js';
 import { escapeTeams } from '../src/targets/teams.js';
 import { codePoints, jsonBytes, truncateTo, utf8Bytes } from '../src/message/truncate.js';
 import { rollUpStatus, ZADIG_STATUSES } from '../src/status.js';
-import { TARGETS } from '../src/targets/index.js';
+import { ALL_TARGETS } from './helpers/targets.js';
 import { fixtureContext, fixtureInput, fixtureTarget } from './helpers/fixtures.js';
 import { githubEnv } from './helpers/run-dist.js';
 
@@ -151,7 +151,7 @@ describe('truncation', () => {
           robotCode: 'k',
         };
         const input = fixtureInput(fixtureTarget({ type, ...fields }), 'failed', context);
-        const shown = preview({ target: input.target, definition: TARGETS[type]!, events: ['failed'], input });
+        const shown = preview({ target: input.target, definition: ALL_TARGETS[type]!, events: ['failed'], input });
         for (const request of shown.requests) {
           const body = request.body ?? '{}';
           expect(isWellFormed(body)).toBe(true);

@@ -141,6 +141,28 @@ describe('the GitHub runner protocol', () => {
     ]);
     expect(new Set(fences).size).toBe(3);
   });
+
+  it('draws another delimiter or fence token when the text holds the first one drawn', () => {
+    const io = github();
+    // The first token drawn is all zeros (31 random digits), the next one random.
+    const zeros = '00000000-0000-4000-8000-000000000000';
+    const draw = () => {
+      const random = vi.spyOn(Math, 'random');
+      for (let i = 0; i < 31; i++) random.mockReturnValueOnce(0);
+    };
+    draw();
+    io.setOutput('payload', `a\nghadelimiter_${zeros}\nb`);
+    const written = readFileSync(output, 'utf8');
+    expect(written).toMatch(new RegExp(`^payload<<ghadelimiter_${UUID}\n`));
+    expect(written.split('\n')[0]).not.toBe(`payload<<ghadelimiter_${zeros}`);
+    expect(parseOutputFile(written)).toEqual({ payload: `a\nghadelimiter_${zeros}\nb` });
+    draw();
+    const text = stdoutOf(() => io.info(`::${zeros}::`));
+    const token = new RegExp(`^::stop-commands::(${UUID})\n`).exec(text)?.[1];
+    expect(token).toBeDefined();
+    expect(token).not.toBe(zeros);
+    expect(text).toBe(`::stop-commands::${token}\n::${zeros}::\n::${token}::\n`);
+  });
 });
 
 describe('other platforms', () => {

@@ -1,5 +1,4 @@
 import { appendFileSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
 import { debug, error, info, setSecret, warning } from '@actions/core';
 import { ConsoleIO } from './console.js';
 import type { Redactor } from '../redact.js';
@@ -9,6 +8,19 @@ const MIN_MASKED_LINE = 4;
 
 /** Text that the runner could read as a workflow command: `::name::`, the legacy `##[name]`, or a second line. */
 const COMMAND_LIKE = /[\r\n]|::|##\[/;
+
+/**
+ * A token in UUID form that none of `texts` holds. What makes it safe is that check, not
+ * unpredictability, so Math.random does: node:crypto would cost milliseconds to load.
+ */
+function tokenNotIn(...texts: string[]): string {
+  const hex = (digits: number) =>
+    Array.from({ length: digits }, () => Math.floor(Math.random() * 16).toString(16)).join('');
+  for (;;) {
+    const token = `${hex(8)}-${hex(4)}-4${hex(3)}-${'89ab'[Math.floor(Math.random() * 4)]}${hex(3)}-${hex(12)}`;
+    if (!texts.some((text) => text.includes(token))) return token;
+  }
+}
 
 /**
  * The runner's protocol through @actions/core, which writes its commands to process.stdout.
@@ -32,7 +44,7 @@ export class GitHubIO extends ConsoleIO {
   override info(line: string): void {
     const text = this.redactor.redact(line);
     if (!COMMAND_LIKE.test(text)) return info(text);
-    const token = randomUUID();
+    const token = tokenNotIn(text);
     info(`::stop-commands::${token}`);
     info(text);
     info(`::${token}::`);
@@ -71,8 +83,7 @@ export class GitHubIO extends ConsoleIO {
     const file = this.env.GITHUB_OUTPUT;
     if (!file) return;
     const text = value;
-    const delimiter = `ghadelimiter_${randomUUID()}`;
-    if (name.includes(delimiter) || text.includes(delimiter)) throw new Error(`output ${name} holds its delimiter`);
+    const delimiter = `ghadelimiter_${tokenNotIn(name, text)}`;
     appendFileSync(file, `${name}<<${delimiter}\n${text}\n${delimiter}\n`, 'utf8');
   }
 

@@ -19,6 +19,8 @@ import {
   type SendDriver,
   type SendResult,
   type SendTools,
+  type TargetMeta,
+  withCode,
 } from './types.js';
 
 export const DINGTALK_API = 'https://api.dingtalk.com';
@@ -216,8 +218,7 @@ function session(input: BuildInput, tools: SendTools, steps: Plan) {
 const listed = (body: Record<string, unknown>, field: string): string[] =>
   Array.isArray(body[field]) ? (body[field] as unknown[]).map(String) : [];
 
-export const dingtalkApp: SendDriver = {
-  kind: 'send',
+export const dingtalkAppDeclaration: TargetMeta = {
   type: 'dingtalk-app',
   summary: 'DingTalk app robot: messages to people directly and to chats',
   fields: {
@@ -252,6 +253,10 @@ export const dingtalkApp: SendDriver = {
       .filter((entry) => entry.startsWith(CHAT) && entry.slice(CHAT.length).trim() === '')
       .map(() => ({ field: 'receivers', problem: 'chat: needs an openConversationId after it (chat:cid…)' }));
   },
+};
+
+export const dingtalkApp: SendDriver = /* @__PURE__ */ withCode<SendDriver>(dingtalkAppDeclaration, {
+  kind: 'send',
   preview(input) {
     const steps = plan(input);
     const { chats, receivers, missing } = receiversOf(input);
@@ -343,7 +348,7 @@ export const dingtalkApp: SendDriver = {
       receivers: listedResults,
     };
   },
-};
+});
 
 /** The robot's sample messages cannot @-mention: `at` is said to do nothing here. */
 function atWarnings(input: BuildInput): string[] {

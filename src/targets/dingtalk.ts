@@ -3,7 +3,7 @@
 import { hmacSha256Base64 } from '../crypto.js';
 import { bodyLines, botKeyword, details, ensureKeyword, markdownDialect } from '../message/markdown.js';
 import { escapeChatMarkdown } from './chat-markdown.js';
-import { JSON_HEADERS, fitBody, judgeCode, option, type HttpDriver } from './types.js';
+import { JSON_HEADERS, fitBody, judgeCode, option, type HttpDriver, type TargetMeta, withCode } from './types.js';
 
 export const DINGTALK_LIMIT = 20_000;
 const RATE_LIMITED = [130101];
@@ -16,8 +16,7 @@ export function signDingTalk(url: string, secret: string, nowMs: number): string
   return signed.toString();
 }
 
-export const dingtalk: HttpDriver = {
-  kind: 'http',
+export const dingtalkDeclaration: TargetMeta = {
   type: 'dingtalk',
   summary: 'DingTalk group robot (webhook)',
   fields: {
@@ -31,6 +30,10 @@ export const dingtalk: HttpDriver = {
     keyword: { kind: 'text', description: "A word the robot's keyword security needs (default Workflow / 工作流)." },
   },
   mentions: { field: 'dingtalk', by: ['mobile'] },
+};
+
+export const dingtalk: HttpDriver = /* @__PURE__ */ withCode<HttpDriver>(dingtalkDeclaration, {
+  kind: 'http',
   build({ target, message, now }) {
     const d = markdownDialect(escapeChatMarkdown);
     const { mentions } = message;
@@ -95,4 +98,4 @@ export const dingtalk: HttpDriver = {
     }
     return judged;
   },
-};
+});

@@ -13,7 +13,7 @@ import {
   stageLines,
 } from '../message/markdown.js';
 import { codePoints, truncateTo } from '../message/truncate.js';
-import { JSON_HEADERS, option, parseBody, type HttpDriver } from './types.js';
+import { JSON_HEADERS, option, parseBody, type HttpDriver, type TargetMeta, withCode } from './types.js';
 
 const ZWSP = '\u200b';
 
@@ -42,8 +42,7 @@ export function waitUrl(webhook: string): string {
   return url.toString();
 }
 
-export const discord: HttpDriver = {
-  kind: 'http',
+export const discordDeclaration: TargetMeta = {
   type: 'discord',
   summary: 'Discord channel (webhook)',
   fields: {
@@ -61,6 +60,10 @@ export const discord: HttpDriver = {
       ? [{ field: 'webhook', problem: 'expected a Discord webhook address: …/api/webhooks/<id>/<token>' }]
       : [];
   },
+};
+
+export const discord: HttpDriver = /* @__PURE__ */ withCode<HttpDriver>(discordDeclaration, {
+  kind: 'http',
   build({ target, message }) {
     // In a code block backslashes would show: only `@` is broken there (and fences), never a ping.
     const d = {
@@ -147,4 +150,4 @@ export const discord: HttpDriver = {
         : judged.message;
     return { ...judged, message, retryAfterMs: retryAfter };
   },
-};
+});

@@ -5,7 +5,15 @@ import { escapeHtml } from '../message/escape.js';
 import { plainText } from '../message/plain.js';
 import type { Message, Tone } from '../message/index.js';
 import { uuidV5Url } from '../crypto.js';
-import { option, optionList, type BuildInput, type SendDriver, type SendTools } from './types.js';
+import {
+  option,
+  optionList,
+  type BuildInput,
+  type SendDriver,
+  type SendTools,
+  type TargetMeta,
+  withCode,
+} from './types.js';
 import type { Member } from '../config/schema.js';
 
 /** One mailbox: no list, no display name, nothing a header could be split on. */
@@ -167,8 +175,7 @@ function retryable(error: { code?: string; responseCode?: number }): boolean {
   return ['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS'].includes(error.code ?? '');
 }
 
-export const email: SendDriver = {
-  kind: 'send',
+export const emailDeclaration: TargetMeta = {
   type: 'email',
   summary: 'Email over SMTP (STARTTLS when offered)',
   fields: {
@@ -190,6 +197,10 @@ export const email: SendDriver = {
       .filter((entry) => entry.startsWith('$') && entry !== '$creator' && entry !== '$committers')
       .map((entry) => entry.slice(1));
   },
+};
+
+export const email: SendDriver = /* @__PURE__ */ withCode<SendDriver>(emailDeclaration, {
+  kind: 'send',
   preview(input) {
     const mail = envelope(input);
     return {
@@ -263,4 +274,4 @@ export const email: SendDriver = {
     transport.close();
     return { outcome: result.outcome, attempts: result.attempts, warnings: mail.warnings };
   },
-};
+});

@@ -19,6 +19,8 @@ import {
   type ReceiverResult,
   type SendDriver,
   type SendTools,
+  type TargetMeta,
+  withCode,
 } from './types.js';
 
 export const RECEIVE_ID_TYPES = ['chat_id', 'open_id', 'user_id', 'union_id', 'email'] as const;
@@ -245,8 +247,7 @@ async function lookUpMobiles(
   return found;
 }
 
-export const feishuApp: SendDriver = {
-  kind: 'send',
+export const feishuAppDeclaration: TargetMeta = {
   type: 'feishu-app',
   summary: 'Feishu/Lark self-built app: messages to chats and people',
   fields: {
@@ -272,6 +273,10 @@ export const feishuApp: SendDriver = {
   },
   mentions: { field: 'feishu', by: ['email'] },
   logins: receiverLogins,
+};
+
+export const feishuApp: SendDriver = /* @__PURE__ */ withCode<SendDriver>(feishuAppDeclaration, {
+  kind: 'send',
   preview(input) {
     const { list, missing } = destinations(input);
     const content = cardContent(input.message);
@@ -376,4 +381,4 @@ export const feishuApp: SendDriver = {
       ref: refs.length ? { messages: refs } : undefined,
     };
   },
-};
+});

@@ -3,7 +3,7 @@
 import { hmacSha256Base64 } from '../crypto.js';
 import { botKeyword } from '../message/markdown.js';
 import { feishuCard, feishuDetails, larkMentions } from './feishu-card.js';
-import { JSON_HEADERS, fitBody, judgeCode, option, type HttpDriver } from './types.js';
+import { JSON_HEADERS, fitBody, judgeCode, option, type HttpDriver, type TargetMeta, withCode } from './types.js';
 
 export const FEISHU_LIMIT = 20_000;
 
@@ -11,8 +11,7 @@ export function signFeishu(secret: string, timestampSeconds: number): string {
   return hmacSha256Base64(`${timestampSeconds}\n${secret}`, '');
 }
 
-export const feishu: HttpDriver = {
-  kind: 'http',
+export const feishuDeclaration: TargetMeta = {
   type: 'feishu',
   summary: 'Feishu/Lark group bot (webhook)',
   fields: {
@@ -27,6 +26,10 @@ export const feishu: HttpDriver = {
     keyword: { kind: 'text', description: "A word the bot's keyword security needs (default Workflow / 工作流)." },
   },
   mentions: { field: 'feishu', by: ['email'] },
+};
+
+export const feishu: HttpDriver = /* @__PURE__ */ withCode<HttpDriver>(feishuDeclaration, {
+  kind: 'http',
   build({ target, message, now }) {
     const mentions = larkMentions(message.mentions);
     const seconds = Math.floor(now / 1000);
@@ -63,4 +66,4 @@ export const feishu: HttpDriver = {
       return undefined;
     });
   },
-};
+});

@@ -5,7 +5,16 @@ import { judgeHttp, type HttpResponse, type Outcome } from '../http.js';
 import type { Tone } from '../message/index.js';
 import { commitLine, details, errorLine, safeUrl, stageLines, type Dialect } from '../message/markdown.js';
 import { codePoints, jsonBytes, truncateTo } from '../message/truncate.js';
-import { JSON_HEADERS, bodySize, option, parseBody, type BuildInput, type HttpDriver } from './types.js';
+import {
+  JSON_HEADERS,
+  bodySize,
+  option,
+  parseBody,
+  type BuildInput,
+  type HttpDriver,
+  type TargetMeta,
+  withCode,
+} from './types.js';
 
 const ZWSP = '\u200b';
 
@@ -73,8 +82,7 @@ function mentionTags(input: BuildInput): { tags: string[]; warnings: string[] } 
   return { tags: [...(mentions.all ? ['<users/all>'] : []), ...ids.map((id) => `<users/${id}>`)], warnings };
 }
 
-export const googleChat: HttpDriver = {
-  kind: 'http',
+export const googleChatDeclaration: TargetMeta = {
   type: 'google-chat',
   summary: 'Google Chat space (incoming webhook)',
   fields: {
@@ -87,6 +95,10 @@ export const googleChat: HttpDriver = {
     },
   },
   mentions: { field: 'google-chat', by: [] },
+};
+
+export const googleChat: HttpDriver = /* @__PURE__ */ withCode<HttpDriver>(googleChatDeclaration, {
+  kind: 'http',
   build(input) {
     const { message } = input;
     const d = cardDialect;
@@ -176,4 +188,4 @@ export const googleChat: HttpDriver = {
       code: typeof error.status === 'string' ? error.status : undefined,
     };
   },
-};
+});

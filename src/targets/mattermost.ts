@@ -14,7 +14,7 @@ import {
 } from '../message/markdown.js';
 import { codePoints, truncateTo } from '../message/truncate.js';
 import { escapeChatMarkdown } from './chat-markdown.js';
-import { JSON_HEADERS, option, parseBody, type HttpDriver } from './types.js';
+import { JSON_HEADERS, option, parseBody, type HttpDriver, type TargetMeta, withCode } from './types.js';
 
 const ZWSP = '\u200b';
 
@@ -43,8 +43,7 @@ const HINTS: Record<string, string> = {
   'web.incoming_webhook.user.app_error': "the webhook's creator no longer exists",
 };
 
-export const mattermost: HttpDriver = {
-  kind: 'http',
+export const mattermostDeclaration: TargetMeta = {
   type: 'mattermost',
   summary: 'Mattermost channel (incoming webhook)',
   fields: {
@@ -62,6 +61,10 @@ export const mattermost: HttpDriver = {
     'icon-url': { kind: 'url', description: 'The picture to post with (when the server allows overrides).' },
   },
   mentions: { field: 'mattermost', by: [] },
+};
+
+export const mattermost: HttpDriver = /* @__PURE__ */ withCode<HttpDriver>(mattermostDeclaration, {
+  kind: 'http',
   build({ target, message }) {
     const { mentions } = message;
     // Inside a code block escapes would show as typed: only `<` and `@` are broken there (no ping).
@@ -141,4 +144,4 @@ export const mattermost: HttpDriver = {
       code: id,
     };
   },
-};
+});

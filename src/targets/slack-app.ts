@@ -15,6 +15,8 @@ import {
   type SendDriver,
   type SendResult,
   type SendTools,
+  type TargetMeta,
+  withCode,
 } from './types.js';
 
 export const SLACK_API = 'https://slack.com/api';
@@ -202,8 +204,7 @@ const unreadable = (method: string): Outcome<never> => ({
   message: `Slack ${method} answered without the id it should hold`,
 });
 
-export const slackApp: SendDriver = {
-  kind: 'send',
+export const slackAppDeclaration: TargetMeta = {
   type: 'slack-app',
   summary: 'Slack app (bot token): messages to channels and to people directly',
   fields: {
@@ -226,6 +227,10 @@ export const slackApp: SendDriver = {
   },
   mentions: { field: 'slack', by: [] },
   logins: receiverLogins,
+};
+
+export const slackApp: SendDriver = /* @__PURE__ */ withCode<SendDriver>(slackAppDeclaration, {
+  kind: 'send',
   preview(input) {
     const { body, warnings } = slackBody(input.message);
     const { receivers, missing } = receiversOf(input);
@@ -282,4 +287,4 @@ export const slackApp: SendDriver = {
       ...(ref.length ? { ref } : {}),
     };
   },
-};
+});

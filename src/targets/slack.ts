@@ -4,7 +4,7 @@ import { judgeHttp } from '../http.js';
 import type { Message, Tone } from '../message/index.js';
 import { commitLine, errorLine, stageLines, type Dialect } from '../message/markdown.js';
 import { codePoints, truncateTo } from '../message/truncate.js';
-import { JSON_HEADERS, option, type HttpDriver } from './types.js';
+import { JSON_HEADERS, option, type HttpDriver, type TargetMeta, withCode } from './types.js';
 
 /** Slack mrkdwn: the three characters Slack asks to escape (this also defuses `<!channel>`). */
 export function escapeSlack(text: string): string {
@@ -102,8 +102,7 @@ export function slackBody(message: Message): { body: SlackBody; warnings: string
   return { body, warnings };
 }
 
-export const slack: HttpDriver = {
-  kind: 'http',
+export const slackDeclaration: TargetMeta = {
   type: 'slack',
   summary: 'Slack channel (incoming webhook)',
   fields: {
@@ -115,6 +114,10 @@ export const slack: HttpDriver = {
     },
   },
   mentions: { field: 'slack', by: [] },
+};
+
+export const slack: HttpDriver = /* @__PURE__ */ withCode<HttpDriver>(slackDeclaration, {
+  kind: 'http',
   build({ target, message }) {
     const { body, warnings } = slackBody(message);
     return {
@@ -135,4 +138,4 @@ export const slack: HttpDriver = {
     const hint = HINTS[text];
     return hint ? { ...judged, message: `Slack rejected the message (${response.status} ${text}): ${hint}` } : judged;
   },
-};
+});

@@ -3,7 +3,7 @@
 import { judgeHttp } from '../http.js';
 import type { Tone } from '../message/index.js';
 import { commitLine, details, errorLine, markdownDialect, safeUrl, stageLines } from '../message/markdown.js';
-import { JSON_HEADERS, fitBody, option, type HttpDriver } from './types.js';
+import { JSON_HEADERS, fitBody, option, type HttpDriver, type TargetMeta, withCode } from './types.js';
 
 const ZWSP = '\u200b';
 
@@ -15,8 +15,7 @@ export function escapeTeams(text: string): string {
 export const TEAMS_LIMIT = 28_000;
 const STYLES: Record<Tone, string> = { success: 'good', failure: 'attention', warning: 'warning', info: 'accent' };
 
-export const teams: HttpDriver = {
-  kind: 'http',
+export const teamsDeclaration: TargetMeta = {
   type: 'teams',
   summary: 'Microsoft Teams channel (Workflows webhook)',
   fields: {
@@ -28,6 +27,10 @@ export const teams: HttpDriver = {
     },
   },
   mentions: { field: 'teams', by: ['email'] },
+};
+
+export const teams: HttpDriver = /* @__PURE__ */ withCode<HttpDriver>(teamsDeclaration, {
+  kind: 'http',
   build({ target, message }) {
     // A TextBlock has no code block: each log line is a paragraph of its own, and a leading `-`,
     // `+` or `1.` (a test diff, numbered output) stays text: a zero-width space keeps it from a list.
@@ -102,4 +105,4 @@ export const teams: HttpDriver = {
     };
   },
   check: judgeHttp,
-};
+});

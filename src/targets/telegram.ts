@@ -12,6 +12,8 @@ import {
   type ReceiverResult,
   type SendDriver,
   type SendTools,
+  type TargetMeta,
+  withCode,
 } from './types.js';
 
 /** Who a receiver is: a member's telegram id, or a chat id or @channel as written. */
@@ -259,8 +261,7 @@ export function checkTelegram(response: HttpResponse): Outcome<TelegramSent> {
   };
 }
 
-export const telegram: SendDriver = {
-  kind: 'send',
+export const telegramDeclaration: TargetMeta = {
   type: 'telegram',
   summary: 'Telegram chats, groups and channels (bot)',
   fields: {
@@ -287,6 +288,10 @@ export const telegram: SendDriver = {
       }));
   },
   logins: receiverLogins,
+};
+
+export const telegram: SendDriver = /* @__PURE__ */ withCode<SendDriver>(telegramDeclaration, {
+  kind: 'send',
   preview(input) {
     const { text, warnings } = telegramText(input);
     const resolved = chats(input);
@@ -323,4 +328,4 @@ export const telegram: SendDriver = {
       ref: refs.length ? refs : undefined,
     };
   },
-};
+});

@@ -209,3 +209,11 @@ export function fitBody<T>(make: (text: string) => T, text: string, limit: numbe
   const overhead = bodySize(make(''));
   return make(truncateTo(text, Math.max(0, limit - overhead), marker, jsonBytes));
 }
+
+/**
+ * A target: its declaration (what config, help and schema read) and its code. Called with
+ * `/* @__PURE__ *\/`, so that a bundle reading only the declaration leaves the code out.
+ */
+export function withCode<D extends TargetDefinition>(declaration: TargetMeta, code: Omit<D, keyof TargetMeta>): D {
+  return { ...declaration, ...code } as D;
+}

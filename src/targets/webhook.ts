@@ -6,10 +6,9 @@ import { judgeHttp } from '../http.js';
 import { plainText } from '../message/plain.js';
 import { escapeJsonString } from '../message/template.js';
 import { USER_AGENT } from '../version.js';
-import { mergeHeaders, option, type HttpDriver } from './types.js';
+import { mergeHeaders, option, type HttpDriver, type TargetMeta, withCode } from './types.js';
 
-export const webhook: HttpDriver = {
-  kind: 'http',
+export const webhookDeclaration: TargetMeta = {
   type: 'webhook',
   summary: "Any HTTP endpoint: Zadig's workflow payload, or a body of your own",
   fields: {
@@ -32,6 +31,10 @@ export const webhook: HttpDriver = {
     },
     'msg-key': { kind: 'text', description: 'Also put the rendered text message under this key of the payload.' },
   },
+};
+
+export const webhook: HttpDriver = /* @__PURE__ */ withCode<HttpDriver>(webhookDeclaration, {
+  kind: 'http',
   build({ target, payload, message, eventUuid, instance, bodyTemplate, test }) {
     // A `body` template replaces the payload (DCE style); `msg-key` adds the text (Cloudpods style).
     const msgKey = option(target, 'msg-key');
@@ -61,4 +64,4 @@ export const webhook: HttpDriver = {
     };
   },
   check: judgeHttp,
-};
+});

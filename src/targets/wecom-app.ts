@@ -13,6 +13,8 @@ import {
   type ReceiverResult,
   type SendDriver,
   type SendTools,
+  type TargetMeta,
+  withCode,
 } from './types.js';
 import { wecomMarkdown } from './wecom.js';
 
@@ -156,8 +158,7 @@ function readSent(response: HttpResponse): Outcome<Delivered> {
   };
 }
 
-export const wecomApp: SendDriver = {
-  kind: 'send',
+export const wecomAppDeclaration: TargetMeta = {
   type: 'wecom-app',
   summary: 'WeCom self-built app: direct messages to members',
   fields: {
@@ -182,6 +183,10 @@ export const wecomApp: SendDriver = {
       : [];
   },
   logins: receiverLogins,
+};
+
+export const wecomApp: SendDriver = /* @__PURE__ */ withCode<SendDriver>(wecomAppDeclaration, {
+  kind: 'send',
   preview(input) {
     const { receivers, missing } = resolveReceivers(optionList(input.target, 'receivers'), input, STYLE);
     const lookups = receivers.filter((r) => r.kind !== 'id');
@@ -250,4 +255,4 @@ export const wecomApp: SendDriver = {
       ref: sent.ok && sent.value.msgid ? { msgid: sent.value.msgid } : undefined,
     };
   },
-};
+});

@@ -4,7 +4,7 @@ import type { Message, Tone } from '../message/index.js';
 import { bodyLines, details, markdownDialect } from '../message/markdown.js';
 import { utf8Bytes, truncateTo } from '../message/truncate.js';
 import { escapeChatMarkdown } from './chat-markdown.js';
-import { JSON_HEADERS, judgeCode, option, type HttpDriver } from './types.js';
+import { JSON_HEADERS, judgeCode, option, type HttpDriver, type TargetMeta, withCode } from './types.js';
 
 export const WECOM_MARKDOWN_LIMIT = 4096;
 export const WECOM_TEXT_LIMIT = 2048;
@@ -25,8 +25,7 @@ export function wecomMarkdown(message: Message, limit: number, mentionIds: reado
   return [heading, cut, link, atIds].filter(Boolean).join('\n');
 }
 
-export const wecom: HttpDriver = {
-  kind: 'http',
+export const wecomDeclaration: TargetMeta = {
   type: 'wecom',
   summary: 'WeCom group robot (webhook)',
   fields: {
@@ -38,6 +37,10 @@ export const wecom: HttpDriver = {
     },
   },
   mentions: { field: 'wecom', by: ['mobile'] },
+};
+
+export const wecom: HttpDriver = /* @__PURE__ */ withCode<HttpDriver>(wecomDeclaration, {
+  kind: 'http',
   build({ target, message }) {
     const webhook = option(target, 'webhook');
     const { mentions } = message;
@@ -80,4 +83,4 @@ export const wecom: HttpDriver = {
       return undefined;
     });
   },
-};
+});

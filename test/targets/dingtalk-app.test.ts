@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { deliver, type TokenCache } from '../../src/deliver.js';
 import { dingtalkAppMessage, dingtalkBases } from '../../src/targets/dingtalk-app.js';
 import { TARGETS } from '../../src/targets/index.js';
+import { ALL_TARGETS } from '../helpers/targets.js';
 import type { BuildInput } from '../../src/targets/types.js';
 import { startDingTalkApi, type DingTalkApi, type DingTalkApiOptions } from '../helpers/dingtalk-api.js';
 import { fixtureContext, fixtureInput, fixtureTarget, MEMBERS } from '../helpers/fixtures.js';
@@ -46,7 +47,7 @@ async function withClock(sent: BuildInput) {
   let now = 0;
   const clock = { now: () => now, random: () => 0.5, sleep: async (ms: number) => void waits.push((now += ms)) };
   const { result } = await deliver(
-    { target: sent.target, definition: TARGETS['dingtalk-app']!, events: ['failed'], input: sent },
+    { target: sent.target, definition: ALL_TARGETS['dingtalk-app']!, events: ['failed'], input: sent },
     { retries: 2, timeoutSeconds: 5 },
     new Map(),
     { warning: () => {}, secret: () => {} },
@@ -205,7 +206,7 @@ describe('dingtalk-app', () => {
     await start();
     const sent = input(['$ann', '$bob', 'chat:cidOps==', '$nobody']);
     const { result, preview } = await deliver(
-      { target: sent.target, definition: TARGETS['dingtalk-app']!, events: ['failed'], input: sent },
+      { target: sent.target, definition: ALL_TARGETS['dingtalk-app']!, events: ['failed'], input: sent },
       { retries: 2, timeoutSeconds: 5, dryRun: true },
       new Map(),
       { warning: () => {}, secret: () => {} },

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { signDingTalk } from '../../src/targets/dingtalk.js';
 import { deliver } from '../../src/deliver.js';
-import { TARGETS } from '../../src/targets/index.js';
+import { ALL_TARGETS } from '../helpers/targets.js';
 import { fixtureContext, fixtureInput, fixtureTarget } from '../helpers/fixtures.js';
 import { startDingTalk, type Emulator } from '../helpers/vendors.js';
 import { send } from './helpers.js';
@@ -161,7 +161,7 @@ describe('dingtalk', () => {
     const clock = { now: () => now, random: () => 0.5, sleep: async (ms: number) => void waits.push((now += ms)) };
     const input = fixtureInput(fixtureTarget({ type: 'dingtalk', webhook: vendor.webhook }));
     const { result } = await deliver(
-      { target: input.target, definition: TARGETS.dingtalk!, events: ['failed'], input },
+      { target: input.target, definition: ALL_TARGETS.dingtalk!, events: ['failed'], input },
       { retries: 2, timeoutSeconds: 40 },
       new Map(),
       { warning: () => {}, secret: () => {} },

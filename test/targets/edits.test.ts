@@ -3,7 +3,7 @@
 // or too old to edit gets a new one and a warning; the ref returned names what is in use.
 import { afterEach, describe, expect, it } from 'vitest';
 import { preview } from '../../src/deliver.js';
-import { TARGETS } from '../../src/targets/index.js';
+import { ALL_TARGETS } from '../helpers/targets.js';
 import type { BuildInput } from '../../src/targets/types.js';
 import { startFeishuApi, type FeishuApi } from '../helpers/feishu-api.js';
 import { fixtureContext, fixtureInput, fixtureTarget } from '../helpers/fixtures.js';
@@ -350,9 +350,12 @@ describe('feishu-app edits', () => {
 
 describe('a dry run with message-refs', () => {
   const shownRequests = (input: BuildInput) =>
-    preview({ target: input.target, definition: TARGETS[input.target.type]!, events: ['passed'], input }).requests.map(
-      (r) => `${r.method} ${r.url.replace(/^http:\/\/127\.0\.0\.1:\d+/, '')}`,
-    );
+    preview({
+      target: input.target,
+      definition: ALL_TARGETS[input.target.type]!,
+      events: ['passed'],
+      input,
+    }).requests.map((r) => `${r.method} ${r.url.replace(/^http:\/\/127\.0\.0\.1:\d+/, '')}`);
 
   it('shows the updates that would be made: chat.update for slack-app, PATCH for feishu-app', async () => {
     const slack = fixtureTarget({

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { deliver, type TokenCache } from '../../src/deliver.js';
-import { TARGETS } from '../../src/targets/index.js';
+import { ALL_TARGETS } from '../helpers/targets.js';
 import type { BuildInput } from '../../src/targets/types.js';
 import {
   CONTACT_SCOPE,
@@ -190,7 +190,7 @@ describe('feishu-app', () => {
     const clock = { now: () => now, random: () => 0.5, sleep: async (ms: number) => void waits.push((now += ms)) };
     const delivery = input(server, { receivers: ['oc_ops'] });
     const { result } = await deliver(
-      { target: delivery.target, definition: TARGETS['feishu-app']!, events: ['failed'], input: delivery },
+      { target: delivery.target, definition: ALL_TARGETS['feishu-app']!, events: ['failed'], input: delivery },
       { retries: 2, timeoutSeconds: 5 },
       new Map(),
       { warning: () => {}, secret: () => {} },
@@ -215,7 +215,7 @@ describe('feishu-app', () => {
     const server = await api();
     const delivery = input(server, { receivers: ['oc_ops', '$bob'] });
     const { preview } = await deliver(
-      { target: delivery.target, definition: TARGETS['feishu-app']!, events: ['failed'], input: delivery },
+      { target: delivery.target, definition: ALL_TARGETS['feishu-app']!, events: ['failed'], input: delivery },
       { retries: 2, timeoutSeconds: 5, dryRun: true },
       new Map(),
       { warning: () => {}, secret: () => {} },

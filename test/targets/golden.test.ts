@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { TARGET_TYPES, type TargetType } from '../../src/config/schema.js';
 import { preview } from '../../src/deliver.js';
-import { TARGETS } from '../../src/targets/index.js';
+import { ALL_TARGETS } from '../helpers/targets.js';
 import { fixtureContext, fixtureInput, fixtureTarget } from '../helpers/fixtures.js';
 
 const CONFIGS: Record<TargetType, Parameters<typeof fixtureTarget>[0]> = {
@@ -141,7 +141,7 @@ function render(type: TargetType) {
     Object.entries(SCENARIOS).map(([name, scenario]) => {
       const target = fixtureTarget({ ...CONFIGS[type]!, language: scenario.language });
       const input = fixtureInput(target, scenario.status, scenario.context());
-      const shown = preview({ target, definition: TARGETS[type]!, events: [scenario.status], input });
+      const shown = preview({ target, definition: ALL_TARGETS[type]!, events: [scenario.status], input });
       const requests = shown.requests.map((r) => ({
         method: r.method,
         url: r.url,

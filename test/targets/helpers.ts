@@ -1,6 +1,6 @@
 import { deliver, type TargetResult, type TokenCache } from '../../src/deliver.js';
 import type { Clock } from '../../src/http.js';
-import { TARGETS } from '../../src/targets/index.js';
+import { ALL_TARGETS } from '../helpers/targets.js';
 import type { BuildInput } from '../../src/targets/types.js';
 
 export interface Delivered {
@@ -36,7 +36,7 @@ export async function send(
   const secrets: string[] = [];
   const clock = fakeClock();
   const { result } = await deliver(
-    { target: input.target, definition: TARGETS[input.target.type]!, events: ['failed'], input },
+    { target: input.target, definition: ALL_TARGETS[input.target.type]!, events: ['failed'], input },
     settings,
     tokens,
     { warning: (line) => warnings.push(line), secret: (value) => secrets.push(value) },

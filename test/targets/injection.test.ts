@@ -6,7 +6,7 @@ import { TARGET_TYPES, type TargetType } from '../../src/config/schema.js';
 import { preview } from '../../src/deliver.js';
 import { loadTemplateEngine, templateData } from '../../src/message/template.js';
 import { texts } from '../../src/message/i18n.js';
-import { TARGETS } from '../../src/targets/index.js';
+import { ALL_TARGETS } from '../helpers/targets.js';
 import { fixtureContext, fixtureInput, fixtureTarget } from '../helpers/fixtures.js';
 
 const HOSTILE = `Fix "q" 'a' \\ {{workflow.status}} }} {{#each x}} <!channel> <!here> @everyone @here <at id=all></at> <at email=x@y></at> <@U0ANN> <@80351110224678912> <script>alert(1)</script> <b>bold</b> [x](https://evil.example)`;
@@ -51,7 +51,7 @@ async function render(type: TargetType, template: boolean) {
     );
     if ('render' in prepared) input.message.body = prepared.render;
   }
-  const shown = preview({ target: input.target, definition: TARGETS[type]!, events: ['failed'], input });
+  const shown = preview({ target: input.target, definition: ALL_TARGETS[type]!, events: ['failed'], input });
   return {
     // A GET (wecom-app's gettoken) has no body.
     bodies: shown.requests.flatMap((r) => (r.body === undefined ? [] : [r.body])),

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { deliver } from '../../src/deliver.js';
 import { slackBody } from '../../src/targets/slack.js';
-import { TARGETS } from '../../src/targets/index.js';
+import { ALL_TARGETS } from '../helpers/targets.js';
 import type { BuildInput } from '../../src/targets/types.js';
 import { fixtureInput, fixtureTarget } from '../helpers/fixtures.js';
 import { startSlackApi, type SlackApi, type SlackApiOptions } from '../helpers/slack-api.js';
@@ -150,7 +150,7 @@ describe('slack-app', () => {
     const clock = { now: () => now, random: () => 0.5, sleep: async (ms: number) => void waits.push((now += ms)) };
     const sent = input(['C0OPS']);
     const { result } = await deliver(
-      { target: sent.target, definition: TARGETS['slack-app']!, events: ['failed'], input: sent },
+      { target: sent.target, definition: ALL_TARGETS['slack-app']!, events: ['failed'], input: sent },
       { retries: 2, timeoutSeconds: 5 },
       new Map(),
       { warning: () => {}, secret: () => {} },
@@ -165,7 +165,7 @@ describe('slack-app', () => {
     await start();
     const sent = input(['dev@corp.example', 'C0OPS', '$nobody']);
     const { result, preview } = await deliver(
-      { target: sent.target, definition: TARGETS['slack-app']!, events: ['failed'], input: sent },
+      { target: sent.target, definition: ALL_TARGETS['slack-app']!, events: ['failed'], input: sent },
       { retries: 2, timeoutSeconds: 5, dryRun: true },
       new Map(),
       { warning: () => {}, secret: () => {} },

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deliver } from '../../src/deliver.js';
 import type { Clock } from '../../src/http.js';
-import { TARGETS } from '../../src/targets/index.js';
+import { ALL_TARGETS } from '../helpers/targets.js';
 import { cutTelegramHtml, escapeTelegram, telegram, telegramLength } from '../../src/targets/telegram.js';
 import type { BuildInput } from '../../src/targets/types.js';
 import { fixtureContext, fixtureInput, fixtureTarget, MEMBERS } from '../helpers/fixtures.js';
@@ -193,7 +193,7 @@ describe('telegram', () => {
     const clock = fakeClock();
     const build = input(vendor);
     const { result } = await deliver(
-      { target: build.target, definition: TARGETS.telegram!, events: ['failed'], input: build },
+      { target: build.target, definition: ALL_TARGETS.telegram!, events: ['failed'], input: build },
       { retries: 2, timeoutSeconds: 5 },
       new Map(),
       { warning: () => undefined, secret: () => undefined },

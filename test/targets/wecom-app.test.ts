@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { deliver, type TokenCache } from '../../src/deliver.js';
 import { TARGETS } from '../../src/targets/index.js';
+import { ALL_TARGETS } from '../helpers/targets.js';
 import type { BuildInput } from '../../src/targets/types.js';
 import { fixtureContext, fixtureInput, fixtureTarget, MEMBERS } from '../helpers/fixtures.js';
 import { startWeComApi, type WeComApi, type WeComApiOptions } from '../helpers/wecom-api.js';
@@ -190,7 +191,7 @@ describe('wecom-app', () => {
     const clock = { now: () => now, random: () => 0.5, sleep: async (ms: number) => void waits.push((now += ms)) };
     const delivery = input(server, { receivers: ['$ann'] });
     const { result } = await deliver(
-      { target: delivery.target, definition: TARGETS['wecom-app']!, events: ['failed'], input: delivery },
+      { target: delivery.target, definition: ALL_TARGETS['wecom-app']!, events: ['failed'], input: delivery },
       { retries: 2, timeoutSeconds: 5 },
       new Map(),
       { warning: () => {}, secret: () => {} },
@@ -239,7 +240,7 @@ describe('wecom-app', () => {
     const server = await api();
     const delivery = input(server, { receivers: ['$ann', '$bob', 'lead@gmail.example'] });
     const { result, preview } = await deliver(
-      { target: delivery.target, definition: TARGETS['wecom-app']!, events: ['failed'], input: delivery },
+      { target: delivery.target, definition: ALL_TARGETS['wecom-app']!, events: ['failed'], input: delivery },
       { retries: 2, timeoutSeconds: 5, dryRun: true },
       new Map(),
       { warning: () => {}, secret: () => {} },

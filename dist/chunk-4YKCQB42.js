@@ -1,2 +1,0 @@
-import{createRequire as __wnRequire}from'node:module';const require=__wnRequire(import.meta.url);
-function e(t,...r){let n=t;for(let o of r){if(n===null||typeof n!="object")return;n=n[o]}return n}function s(t,...r){let n=e(t,...r);return typeof n=="string"?n:typeof n=="number"?String(n):""}function i(t,...r){let n=e(t,...r),o=typeof n=="number"?n:typeof n=="string"&&n.trim()!==""?Number(n):NaN;return Number.isFinite(o)?o:0}function u(t,...r){let n=e(t,...r);return Array.isArray(n)?n:[]}export{e as a,s as b,i as c,u as d};
