@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 /** Imports esbuild must not follow: @actions/core's OIDC client (never used here) pulls in
@@ -26,6 +26,14 @@ const BUILTIN_IMPORT = new RegExp(
 
 const SRC = resolve('src') + '/';
 const MAIN = resolve('src/main.ts');
+/** Modules of the plugin's own namespaces are named relative to the project: chunk names (their
+ * hashes) must not depend on where the clone is, or check-dist fails in another folder. */
+const named = (path) => relative(process.cwd(), path);
+/** A relative import specifier from `from`'s folder to `to`. */
+const specifier = (from, to) => {
+  const path = relative(dirname(from), to);
+  return path.startsWith('.') ? path : `./${path}`;
+};
 
 const stubs = {
   name: 'stubs',
@@ -68,13 +76,13 @@ const stubs = {
         resolveDir: args.resolveDir,
         pluginData: 'declaration',
       });
-      return { path, namespace: 'declaration' };
+      return { path: named(path), namespace: 'declaration' };
     });
     // A part of the program loaded later (a target's code, the failed-log reader, …) imports
     // main.ts too in the bundle: main is loaded by then, and what main and these parts share
     // then forms one chunk, not one per combination of parts (measured: 24 files for one message).
     build.onResolve({ filter: /^\.\.?\// }, async (args) => {
-      if (args.kind !== 'dynamic-import' || args.pluginData === 'later' || !args.importer.startsWith(SRC))
+      if (args.kind !== 'dynamic-import' || args.pluginData === 'later' || !resolve(args.importer).startsWith(SRC))
         return undefined;
       const { path } = await build.resolve(args.path, {
         kind: args.kind,
@@ -83,17 +91,20 @@ const stubs = {
         pluginData: 'later',
       });
       if (!path.startsWith(SRC) || path === MAIN || args.importer.endsWith('/src/index.ts')) return { path };
-      return { path, namespace: 'later' };
+      return { path: named(path), namespace: 'later' };
     });
-    build.onLoad({ filter: /.*/, namespace: 'later' }, (args) => ({
-      contents: `import ${JSON.stringify(MAIN)}; export * from ${JSON.stringify(args.path)};`,
-      loader: 'js',
-      resolveDir: dirname(args.path),
-    }));
+    build.onLoad({ filter: /.*/, namespace: 'later' }, (args) => {
+      const file = resolve(args.path);
+      return {
+        contents: `import ${JSON.stringify(specifier(file, MAIN))}; export * from ${JSON.stringify(specifier(file, file))};`,
+        loader: 'js',
+        resolveDir: dirname(file),
+      };
+    });
     build.onLoad({ filter: /.*/, namespace: 'declaration' }, (args) => ({
-      contents: readFileSync(args.path, 'utf8'),
+      contents: readFileSync(resolve(args.path), 'utf8'),
       loader: 'ts',
-      resolveDir: dirname(args.path),
+      resolveDir: dirname(resolve(args.path)),
     }));
     // A CommonJS package imported dynamically from an ES module chunk offers only `default`:
     // re-export its names, so `(await import('yaml')).parse` works as it does unbundled.
