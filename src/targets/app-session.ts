@@ -31,6 +31,8 @@ export function appSession(
   const key = `${options.app}|${hmacSha256Hex(options.secret, `${options.app} token`).slice(0, 16)}`;
   const counted = new Set<string>();
   let attempts = 0;
+  // Once a token was replaced, the later calls of this session use the new one too.
+  let replaced = false;
   const get = async (again: boolean): Promise<Outcome<string>> => {
     const k = again ? `${key}|again` : key;
     const fetched = await tools.token(k, options.fetch);
@@ -44,13 +46,14 @@ export function appSession(
   return {
     get,
     async call(request, check) {
-      let token = await get(false);
-      for (let round = 0; ; round++) {
+      for (;;) {
+        const again = replaced;
+        const token = await get(again);
         if (!token.ok) return token;
         const sent = await tools.http(request(token.value), check);
         attempts += sent.attempts;
-        if (sent.outcome.ok || round > 0 || !options.expired.includes(sent.outcome.code ?? '')) return sent.outcome;
-        token = await get(true);
+        if (sent.outcome.ok || again || !options.expired.includes(sent.outcome.code ?? '')) return sent.outcome;
+        replaced = true;
       }
     },
     attempts: () => attempts,

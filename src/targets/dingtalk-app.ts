@@ -1,8 +1,8 @@
 // DingTalk app robot: messages to people directly and to chats. The app's token comes from
 // /v1.0/oauth2/accessToken; mobiles become user ids through the old API (topapi, whose real host
 // is oapi.dingtalk.com); users get one batchSend per 20, chats one groupMessages/send each.
-import { hmacSha256Hex } from '../crypto.js';
-import type { HttpRequest, HttpResponse, Outcome, RetryResult } from '../http.js';
+import { appSession, type AppSession } from './app-session.js';
+import type { HttpRequest, HttpResponse, Outcome } from '../http.js';
 import { bodyLines, details, markdownDialect, safeUrl } from '../message/markdown.js';
 import type { Message } from '../message/index.js';
 import { escapeChatMarkdown } from './chat-markdown.js';
@@ -30,7 +30,7 @@ const CHAT = 'chat:';
 /** batchSend takes at most this many user ids a call. */
 export const BATCH_SIZE = 20;
 /** Answers saying the token expired: fetched again once, and the call repeated. */
-const EXPIRED = new Set(['InvalidAuthentication', '40014', '42001']);
+const EXPIRED = ['InvalidAuthentication', '40014', '42001'];
 const QPS_WAIT_MS = 1000;
 
 /** The new API's base, and the old API's: oapi.dingtalk.com unless api-url moves both. */
@@ -172,47 +172,14 @@ function receiversOf(input: BuildInput) {
   return { chats, ...people };
 }
 
-/** The app's token, shared by every target of the same app and secret in the run. */
-function tokenKey(input: BuildInput, base: string): string {
-  const appKey = option(input.target, 'app-key');
-  // The secret is part of the key (two secrets, two tokens) without being kept in it.
-  return `${base}|${appKey}|${hmacSha256Hex(appKey, option(input.target, 'app-secret')).slice(0, 16)}`;
-}
-
-/** A session of calls with the app's token: fetched once, and once more if DingTalk says it expired. */
-function session(input: BuildInput, tools: SendTools, steps: Plan) {
-  const key = tokenKey(input, steps.base.api);
-  let generation = 0;
-  let attempts = 0;
-  const counted = new Set<number>();
-  const fetchToken = async (): Promise<RetryResult<string>> => {
-    const sent = await tools.http(steps.token, judgeToken);
-    if (sent.outcome.ok) tools.secret(sent.outcome.value);
-    return sent;
-  };
-  const token = async () => {
-    const got = await tools.token(generation ? `${key}#${generation}` : key, fetchToken);
-    // A token's attempts count once for this target, however often it is reused.
-    if (!counted.has(generation)) attempts += got.attempts;
-    counted.add(generation);
-    if (got.outcome.ok) tools.secret(got.outcome.value);
-    return got.outcome;
-  };
-  /** One API call; an expired token is fetched again once and the call repeated. */
-  const call = async (
-    request: (token: string) => HttpRequest,
-    judge: (response: HttpResponse) => Outcome<Record<string, unknown>>,
-  ): Promise<Outcome<Record<string, unknown>>> => {
-    for (let refreshed = false; ; refreshed = true) {
-      const current = await token();
-      if (!current.ok) return current;
-      const sent = await tools.http(request(current.value), judge);
-      attempts += sent.attempts;
-      if (sent.outcome.ok || refreshed || !EXPIRED.has(sent.outcome.code ?? '')) return sent.outcome;
-      generation = Math.max(generation, 1);
-    }
-  };
-  return { token, call, attempts: () => attempts };
+/** The app's token for the run, shared by every target of the same app and secret (SPEC §10). */
+function session(input: BuildInput, tools: SendTools, steps: Plan): AppSession {
+  return appSession(tools, {
+    app: `dingtalk-app|${steps.base.api}|${option(input.target, 'app-key')}`,
+    secret: option(input.target, 'app-secret'),
+    fetch: () => tools.http(steps.token, judgeToken),
+    expired: EXPIRED,
+  });
 }
 
 const listed = (body: Record<string, unknown>, field: string): string[] =>
@@ -288,7 +255,7 @@ export const dingtalkApp: SendDriver = /* @__PURE__ */ withCode<SendDriver>(ding
     const warnings = atWarnings(input);
     const api = session(input, tools, steps);
     // The token first: when the credentials are refused, one line says so for every receiver.
-    const first = await api.token();
+    const first = await api.get(false);
     if (!first.ok) return { outcome: first, attempts: api.attempts(), warnings };
 
     const results = new Map<Receiver, ReceiverResult>();
