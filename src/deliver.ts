@@ -12,6 +12,7 @@ import {
   type RetryPolicy,
   type RetryResult,
   realClock,
+  retryPolicy,
   secretsOfRequest,
 } from './http.js';
 import type { BuildInput, ReceiverResult, SendTools, TargetDefinition } from './targets/types.js';
@@ -65,7 +66,7 @@ export type TokenCache = Map<string, Promise<RetryResult<string>>>;
 type Policy = Pick<Settings, 'retries' | 'timeoutSeconds'>;
 
 function policyOf(settings: Policy, hooks?: DeliveryHooks): RetryPolicy {
-  return { retries: settings.retries, timeoutMs: settings.timeoutSeconds * 1000, redact: hooks?.redact };
+  return retryPolicy(settings, hooks?.redact);
 }
 
 export function skippedResult(target: Target, reason: string): TargetResult {

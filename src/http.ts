@@ -64,6 +64,14 @@ export interface RetryPolicy {
   redact?: ((text: string) => string) | undefined;
 }
 
+/** The retry policy of the `retries` and `timeout-seconds` inputs, redacting with `redact`. */
+export function retryPolicy(
+  settings: { retries: number; timeoutSeconds: number },
+  redact?: ((text: string) => string) | undefined,
+): RetryPolicy {
+  return { retries: settings.retries, timeoutMs: settings.timeoutSeconds * 1000, redact };
+}
+
 export interface FetchOptions {
   /** Hides registered secrets in the answer text and in error messages. */
   redact?: ((text: string) => string) | undefined;

@@ -1,5 +1,6 @@
 // The CI adapter's context reader for the platform the run is on.
 import type { Settings } from '../config/load.js';
+import { retryPolicy } from '../http.js';
 import type { PlatformIO } from '../io/types.js';
 import { readGitHubContext } from './github.js';
 import { readGitLabContext } from './gitlab.js';
@@ -32,11 +33,7 @@ async function readLogs(io: PlatformIO, settings: Settings, source: LogSource): 
 }
 
 function policyOf(io: PlatformIO, settings: Settings) {
-  return {
-    retries: settings.retries,
-    timeoutMs: settings.timeoutSeconds * 1000,
-    redact: (text: string) => io.redactor.redact(text),
-  };
+  return retryPolicy(settings, (text) => io.redactor.redact(text));
 }
 
 async function readPipeline(io: PlatformIO, settings: Settings, cwd: string): Promise<PipelineContext> {
